@@ -1,0 +1,50 @@
+# The course's commands. Run them from this folder. On Windows without make, see README.md.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+ASSIGNMENT ?= ps1
+export PATH := $(CURDIR)/$(BIN):$(PATH)   # nbgrader calls `alembic` by name
+
+.PHONY: lab test lint render release learner-edition review-due data clean-grading help
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime-installed: $(BIN)/python requirements.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+lab: $(VENV)/.runtime-installed  ## install what is missing, then open JupyterLab on the start page
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 lessons/00_start_here.ipynb
+
+test: $(VENV)/.dev-installed  ## install what is missing, then run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev-installed  ## check code style
+	$(BIN)/ruff check exocourse tests tools benchmarks nbgrader_config.py
+
+render: $(VENV)/.runtime-installed  ## re-render the README module table, lesson 00 and lesson reference lists
+	$(BIN)/python -m exocourse.render
+
+data: $(VENV)/.runtime-installed  ## regenerate the synthetic teaching data (fixed seed)
+	$(BIN)/python tools/generate_synthetic_data.py
+
+release: $(VENV)/.runtime-installed  ## instructor: make the release copy of ASSIGNMENT (default ps1)
+	$(BIN)/nbgrader generate_assignment $(ASSIGNMENT) --force
+
+learner-edition: $(VENV)/.runtime-installed  ## build build/learner-edition: what learners and hub images get
+	$(BIN)/python -m exocourse.learner_edition build/learner-edition
+
+review-due: $(VENV)/.runtime-installed  ## list lessons due for content review
+	$(BIN)/python -m exocourse.render --review-due
+
+benchmark: $(VENV)/.dev-installed  ## print the performance figures
+	$(BIN)/python benchmarks/run_all.py

@@ -1,0 +1,103 @@
+"""Course data: the tables described by data/datapackage.json, the references lessons cite, and self-checks."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from exocourse.paths import data_dir
+
+REFERENCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CITATION = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)+|[a-z]+[0-9]{4}[a-z0-9-]*)\]")
+
+
+class DataError(LookupError):
+    """A table, reference or self-check the course asked for does not exist."""
+
+
+@lru_cache(maxsize=2)
+def package(folder: Path | None = None) -> dict:
+    """The Frictionless descriptor data/datapackage.json."""
+    folder = Path(folder) if folder else data_dir()
+    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def _resource(name: str) -> dict:
+    for resource in package()["resources"]:
+        if resource["name"] == name:
+            return resource
+    names = ", ".join(sorted(r["name"] for r in package()["resources"]))
+    raise DataError(f"No table called {name!r}. The course has: {names}.")
+
+
+def _convert(value: str, field_type: str):
+    if value == "":
+        return None
+    if field_type == "integer":
+        return int(value)
+    if field_type == "number":
+        return float(value)
+    if field_type == "boolean":
+        return value.strip().lower() in {"true", "1", "yes"}
+    return value
+
+
+def rows(name: str) -> list[dict]:
+    """The rows of a table as dictionaries, with numbers converted according to the table's schema."""
+    resource = _resource(name)
+    types = {f["name"]: f.get("type", "string") for f in resource["schema"]["fields"]}
+    with (data_dir() / resource["path"]).open(encoding="utf-8", newline="") as handle:
+        return [{k: _convert(v, types.get(k, "string")) for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def is_synthetic(name: str) -> bool:
+    return bool(_resource(name).get("synthetic", False))
+
+
+@lru_cache(maxsize=1)
+def references() -> dict[str, dict]:
+    """Every reference of every module, by id (data/references/*.csv)."""
+    found: dict[str, dict] = {}
+    for path in sorted((data_dir() / "references").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["id"] in found:
+                    raise DataError(f"Reference id {row['id']!r} is defined twice (second time in {path.name}).")
+                found[row["id"]] = row
+    return found
+
+
+def reference(ref_id: str) -> dict:
+    try:
+        return references()[ref_id]
+    except KeyError:
+        raise DataError(f"No reference with id {ref_id!r} in data/references/.") from None
+
+
+def format_reference(ref: dict) -> str:
+    """One reference line: authors. Title. Container; year. URL (accessed YYYY-MM-DD)."""
+    return (f"{ref['authors']}. {ref['title']}. {ref['container']}; {ref['year']}. "
+            f"<{ref['url']}> (accessed {ref['accessed']}).")
+
+
+def cited_ids(text: str) -> list[str]:
+    """Reference ids cited as [id] in a piece of markdown, in order of first appearance."""
+    seen: list[str] = []
+    for ref_id in CITATION.findall(text):
+        if ref_id not in seen:
+            seen.append(ref_id)
+    return seen
+
+
+@lru_cache(maxsize=8)
+def self_checks(module: str) -> dict[str, dict]:
+    """The self-check questions of a module (data/selfchecks/<module>.yml), by id."""
+    import yaml
+
+    path = data_dir() / "selfchecks" / f"{module}.yml"
+    if not path.exists():
+        raise DataError(f"No self-checks for module {module!r}.")
+    return {item["id"]: item for item in yaml.safe_load(path.read_text(encoding="utf-8"))}

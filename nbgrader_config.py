@@ -1,0 +1,62 @@
+"""nbgrader configuration for this course. Run nbgrader from this folder (the repository root).
+
+Layout: sources in assignments/source, releases in assignments/release, and everything that holds learner
+work (submissions, autograded copies, feedback, the gradebook, the local exchange) under grading/, which git
+ignores. The course id comes from course.yml, the single source of course facts.
+"""
+
+import os
+from pathlib import Path
+
+import yaml
+
+c = get_config()  # noqa: F821 — provided by traitlets when nbgrader loads this file
+
+ROOT = Path(__file__).resolve().parent
+GRADING = ROOT / "grading"
+GRADING.mkdir(exist_ok=True)  # the gradebook's folder must exist before nbgrader's first command
+
+c.CourseDirectory.root = str(ROOT)
+c.CourseDirectory.course_id = yaml.safe_load((ROOT / "course.yml").read_text(encoding="utf-8"))["course_id"]
+c.CourseDirectory.source_directory = "assignments/source"
+c.CourseDirectory.release_directory = "assignments/release"
+c.CourseDirectory.submitted_directory = "grading/submitted"
+c.CourseDirectory.autograded_directory = "grading/autograded"
+c.CourseDirectory.feedback_directory = "grading/feedback"
+c.CourseDirectory.solution_directory = "grading/solution"
+c.CourseDirectory.db_url = f"sqlite:///{GRADING / 'gradebook.db'}"
+# Off a hub, the exchange is a folder inside grading/; a hub's /etc/jupyter/nbgrader_config.py overrides it.
+c.Exchange.root = str(GRADING / "exchange")
+(GRADING / "exchange").mkdir(exist_ok=True)
+
+# Release copies: a learner sees a plain instruction, not "raise NotImplementedError()".
+c.ClearSolutions.code_stub = {"python": "# Type your answer here, as in the example above, then run this cell."}
+c.ClearSolutions.text_stub = "Type your answer here."
+
+# Grading: a time limit per cell, deleted test cells put back, outputs capped in lines and in bytes,
+# and no widget state stored in graded notebooks.
+cell_timeout = int(os.environ.get("EXOCOURSE_CELL_TIMEOUT", "30"))
+c.ExecutePreprocessor.timeout = cell_timeout
+c.Execute.timeout = cell_timeout
+c.Execute.store_widget_state = False
+c.OverwriteCells.add_missing_cells = True
+c.LimitOutput.max_lines = 1000
+c.LimitOutput.max_traceback = 100
+c.LimitOutputBytes.max_bytes = 100_000
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "exocourse.nbgrader_hardening.LimitOutputBytes",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# Feedback: grades and comments, never the hidden tests.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -1,0 +1,45 @@
+"""Shared fixtures. Tests never read a developer's own Jupyter configuration."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Before anything imports jupyter_core: a private config folder, so ~/.jupyter cannot change results.
+_JUPYTER_HOME = tempfile.mkdtemp(prefix="exocourse-jupyter-")
+os.environ["JUPYTER_CONFIG_DIR"] = str(Path(_JUPYTER_HOME) / "config")
+os.environ["JUPYTER_DATA_DIR"] = str(Path(_JUPYTER_HOME) / "data")
+os.environ["JUPYTER_RUNTIME_DIR"] = str(Path(_JUPYTER_HOME) / "runtime")
+os.environ["EXOCOURSE_ROOT"] = str(ROOT)
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+def lesson_files() -> list[Path]:
+    return sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+
+
+def source_assignments() -> list[Path]:
+    return sorted((ROOT / "assignments" / "source").glob("*/*.ipynb"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Content review age is reported here, not failed on (DESIGN section 3)."""
+    from exocourse import manifest
+
+    due = manifest.review_due(manifest.load_manifest(ROOT))
+    terminalreporter.write_sep("-", "content review")
+    if due:
+        for file, age in due:
+            terminalreporter.write_line(f"{file}: last reviewed {age} days ago — due for review (make review-due)")
+    else:
+        terminalreporter.write_line("every lesson was reviewed within the last 365 days")

@@ -1,0 +1,57 @@
+"""The learner edition builds, runs from inside itself, and carries nothing a learner must not see."""
+
+import nbformat
+import pytest
+from conftest import ROOT
+from nbclient import NotebookClient
+
+from exocourse.learner_edition import LeakError, build, find_leaks
+
+pytestmark = pytest.mark.xdist_group("learner-edition")
+SOURCES = sorted((ROOT / "assignments/source").glob("*/*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("edition") / "learner-edition", ROOT)
+
+
+def test_edition_has_lessons_data_package_and_released_assignments_but_no_sources(edition):
+    assert (edition / "lessons/00_start_here.ipynb").exists()
+    assert (edition / "data/datapackage.json").exists() and (edition / "exocourse/__init__.py").exists()
+    assert (edition / "assignments/ps1/ps1.ipynb").exists() and (edition / "assignments/ps1/nta_sample.csv").exists()
+    assert not (edition / "assignments/source").exists() and not (edition / "nbgrader_config.py").exists()
+    assert not list(edition.rglob("_drafts")) and not list(edition.rglob("tests"))
+
+
+def test_edition_carries_no_solution_hidden_test_or_key(edition):
+    assert find_leaks(SOURCES, edition) == []
+
+
+def test_the_leak_scan_would_catch_a_planted_solution(edition, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(edition, copy)
+    shutil.copy2(SOURCES[0], copy / "assignments/ps1/ps1.ipynb")
+    assert any("BEGIN SOLUTION" in leak or "q1 = " in leak for leak in find_leaks(SOURCES, copy))
+
+
+def test_build_refuses_when_a_source_answer_leaks(tmp_path):
+    import shutil
+
+    fake = tmp_path / "course"
+    shutil.copytree(ROOT, fake, ignore=shutil.ignore_patterns(".venv", ".git", "grading", "build", "*.egg-info"))
+    (fake / "lessons/_leak.md").write_text('q5 = "CECEE"')  # a solution line pasted into a learner file
+    with pytest.raises(LeakError, match="CECEE"):
+        build(tmp_path / "out", fake)
+
+
+@pytest.mark.parametrize("name", ["00_start_here", "01_exosome_biology"])
+def test_lessons_run_from_inside_the_edition(edition, name, monkeypatch):
+    monkeypatch.setenv("EXOCOURSE_ROOT", str(edition))
+    path = edition / "lessons" / f"{name}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=60, kernel_name="python3", store_widget_state=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]

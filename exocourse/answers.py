@@ -21,7 +21,7 @@ def normalise_choice(answer, choices: str = "ABCD") -> str:
     """One letter, any case, surrounding spaces ignored: ' b ' -> 'B'."""
     if not isinstance(answer, str):
         raise AnswerFormError(f"type one letter in quotes, for example \"{choices[0]}\"")
-    letter = answer.strip().upper()
+    letter = str.upper(str.strip(answer))  # unbound: a str subclass cannot override these
     if len(letter) != 1 or letter not in choices:
         raise AnswerFormError(f"type one of the letters {', '.join(choices)} in quotes")
     return letter
@@ -30,9 +30,9 @@ def normalise_choice(answer, choices: str = "ABCD") -> str:
 def normalise_letters(answer, length: int, choices: str) -> str:
     """A sequence of letters, as a string ('ECE') or a list (['E', 'C', 'E']): -> 'ECE'."""
     if isinstance(answer, str):
-        letters = [ch for ch in answer.upper() if not ch.isspace() and ch not in ",;"]
+        letters = [ch for ch in str.upper(answer) if not ch.isspace() and ch not in ",;"]
     elif isinstance(answer, (list, tuple)) and all(isinstance(x, str) for x in answer):
-        letters = [x.strip().upper() for x in answer]
+        letters = [str.upper(str.strip(x)) for x in answer]
     else:
         raise AnswerFormError(f"give {length} letters, for example \"{choices[0] * length}\"")
     if len(letters) != length or any(ch not in choices for ch in letters):
@@ -44,7 +44,13 @@ def normalise_number(answer, decimals: int) -> str:
     """A finite number rounded half-up to `decimals` places: 97.5 -> '98' for decimals=0."""
     if isinstance(answer, bool) or not isinstance(answer, (int, float)) and not _is_numpy_number(answer):
         raise AnswerFormError("give a number (without quotes or units)")
-    value = float(answer)
+    # Unbound methods, so a float or int subclass cannot override the conversion.
+    if isinstance(answer, float):
+        value = float.__float__(answer)
+    elif isinstance(answer, int):
+        value = float(int.__int__(answer))
+    else:
+        value = float(answer)
     if not math.isfinite(value):
         raise AnswerFormError("give a finite number")
     quantum = Decimal(1).scaleb(-decimals)

@@ -1,15 +1,19 @@
 """What assignment test cells call. A failed check shows the learner one friendly line, never a traceback.
 
-A test cell imports what it needs inside the cell and names the answer variable as a string, e.g.::
+A hidden test cell imports what it needs inside the cell, from a freshly re-read copy of this module, and names
+the answer variable as a string, e.g.::
 
-    from exocourse.grading import check_answer
-    check_answer("Question 1", "q1", key="<digest>", kind="choice", hint="re-read section 1")
+    import importlib
+    grading = importlib.reload(importlib.import_module("exocourse.grading"))
+    grading.check_answer("Question 1", "q1", key="<digest>", kind="choice", hint="re-read section 1")
 
-The key is a salted digest (exocourse.answers), so feedback and tracebacks never show the answer.
+so a learner who redefines or monkeypatches a helper does not change the check (the integrity report flags
+the attempt). The key is a salted digest (exocourse.answers), so feedback and tracebacks never show the answer.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 
 from exocourse import answers
@@ -34,7 +38,16 @@ def _learner_value(name: str, frame_depth: int):
     return namespace.get(name, _MISSING)
 
 
-def _normalise(question: str, name: str, value, kind: str, choices: str, length: int | None, decimals: int | None):
+def _fresh_answers():
+    """exocourse.answers executed anew from its file, so a patched copy in sys.modules is not used."""
+    spec = importlib.util.find_spec("exocourse.answers")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _normalise(question: str, name: str, value, kind: str, choices: str, length: int | None, decimals: int | None,
+               answers=answers):
     if value is _MISSING or value is None or value is Ellipsis:
         example = {"choice": f'{name} = "A"', "letters": f'{name} = "..."', "number": f"{name} = ..."}[kind]
         raise NotYet(f"{question}: no answer yet — type your answer in the answer cell ({example}) and run it.")
@@ -61,9 +74,10 @@ def check_form(question: str, name: str, kind: str = "choice", choices: str = "A
 def check_answer(question: str, name: str, key: str, kind: str = "choice", hint: str = "", choices: str = "ABCD",
                  length: int | None = None, decimals: int | None = None) -> None:
     """Hidden test: the answer matches the salted key. A mismatch says 'not yet' and the hint, nothing more."""
+    fresh = _fresh_answers()
     value = _learner_value(name, 2)
-    normalised = _normalise(question, name, value, kind, choices, length, decimals)
-    if not answers.matches(name, normalised, key):
+    normalised = _normalise(question, name, value, kind, choices, length, decimals, fresh)
+    if not fresh.matches(name, normalised, key):
         raise NotYet(f"{question}: not yet — {hint}" if hint else f"{question}: not yet.")
 
 

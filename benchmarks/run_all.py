@@ -1,0 +1,126 @@
+"""Print the course's performance figures (DESIGN section 9). Figures, not pass/fail: run `make benchmark`.
+
+- execution time of each lesson and each source assignment (median of RUNS headless runs with nbclient);
+- autograde seconds per submission of each assignment, next to nbgrader's floor (an empty notebook graded
+  under the same configuration in the same run);
+- helper-package import time (median of fresh interpreters);
+- widget update callback time (median);
+- size of each committed lesson and of the same lesson executed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("JUPYTER_CONFIG_DIR", tempfile.mkdtemp(prefix="bench-jupyter-"))
+
+
+def execute(path: Path) -> tuple[float, nbformat.NotebookNode]:
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return time.perf_counter() - start, nb
+
+
+def notebook_times() -> None:
+    print("\n## Headless execution (nbclient, kernel start included), median of", RUNS, "runs")
+    total = 0.0
+    for path in sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb")) + sorted(
+            (ROOT / "assignments/source").glob("*/*.ipynb")):
+        times = []
+        for _ in range(RUNS):
+            seconds, executed = execute(path)
+            times.append(seconds)
+        committed = path.stat().st_size
+        executed_size = len(nbformat.writes(executed).encode())
+        total += statistics.median(times) if "lessons" in path.parts else 0
+        print(f"{path.relative_to(ROOT)}: {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f}); "
+              f"committed {committed / 1024:.1f} KB, executed {executed_size / 1024:.1f} KB")
+    print(f"all lessons: {total:.2f} s")
+
+
+def import_time() -> None:
+    code = "import time; t = time.perf_counter(); import exocourse.biology, exocourse.quiz; print(time.perf_counter() - t)"
+    times = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                  cwd=ROOT).stdout) for _ in range(RUNS)]
+    print(f"\n## Helper-package import (exocourse.biology + exocourse.quiz): median {statistics.median(times) * 1000:.0f} ms")
+
+
+def widget_callbacks() -> None:
+    from exocourse import biology
+
+    view = biology.nta_explorer()
+    menu = view.controls["method"]
+    choices = [value for _, value in menu.options]
+    times = []
+    for i in range(40):
+        start = time.perf_counter()
+        menu.value = choices[i % len(choices)] if choices[i % len(choices)] != menu.value else choices[(i + 1) % len(choices)]
+        times.append(time.perf_counter() - start)
+    builder = biology.marker_panel_builder()
+    box_times = []
+    for i, box in enumerate(list(builder.controls.values()) * 2):
+        start = time.perf_counter()
+        box.value = not box.value
+        box_times.append(time.perf_counter() - start)
+    print(f"\n## Widget update callbacks (Python side): NTA explorer median {statistics.median(times) * 1000:.1f} ms, "
+          f"marker builder median {statistics.median(box_times) * 1000:.1f} ms")
+
+
+def autograde_cost() -> None:
+    from exocourse.learner_edition import with_python_on_path
+
+    print("\n## Autograde cost per submission (nbgrader CLI, 5 s cell timeout), in one run")
+    with tempfile.TemporaryDirectory(prefix="bench-course-") as scratch:
+        course = Path(scratch)
+        for item in ["course.yml", "course.d", "nbgrader_config.py", "assignments/source"]:
+            (course / item).parent.mkdir(parents=True, exist_ok=True)
+            (shutil.copytree if (ROOT / item).is_dir() else shutil.copy2)(ROOT / item, course / item)
+        floor = course / "assignments/source/floor"
+        floor.mkdir()
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]), floor / "floor.ipynb")
+        env = with_python_on_path({**os.environ, "EXOCOURSE_CELL_TIMEOUT": "5"})
+        learners = 6
+
+        def nbgrader(*args):
+            subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=ERROR"], cwd=course, env=env,
+                           check=False, capture_output=True)
+
+        results = {}
+        for assignment in sorted(p.name for p in (course / "assignments/source").iterdir()):
+            nbgrader("generate_assignment", assignment, "--force")
+            source = next((course / "assignments/source" / assignment).glob("*.ipynb"))
+            for n in range(learners):
+                folder = course / "grading/submitted" / f"learner{n:02d}" / assignment
+                shutil.copytree(course / "assignments/release" / assignment, folder)
+                shutil.copy2(source, folder / source.name)
+            start = time.perf_counter()
+            nbgrader("autograde", assignment, "--force", "--create")
+            results[assignment] = (time.perf_counter() - start) / learners
+        floor_cost = results.pop("floor")
+        print(f"nbgrader floor (one trivial cell): {floor_cost:.2f} s per submission")
+        for assignment, cost in results.items():
+            print(f"{assignment}: {cost:.2f} s per submission = {cost / floor_cost:.2f}× the floor "
+                  f"(includes one CLI start-up shared by {learners} submissions)")
+
+
+if __name__ == "__main__":
+    print(f"# Benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    import_time()
+    widget_callbacks()
+    notebook_times()
+    autograde_cost()

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 ASSIGNMENT ?= ps1
 export PATH := $(CURDIR)/$(BIN):$(PATH)   # nbgrader calls `alembic` by name
 
-.PHONY: lab test lint render release learner-edition review-due data clean-grading help
+.PHONY: lab test lint render release autograde integrity learner-edition review-due data benchmark help
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -40,11 +40,18 @@ data: $(VENV)/.runtime-installed  ## regenerate the synthetic teaching data (fix
 release: $(VENV)/.runtime-installed  ## instructor: make the release copy of ASSIGNMENT (default ps1)
 	$(BIN)/nbgrader generate_assignment $(ASSIGNMENT) --force
 
+autograde: $(VENV)/.runtime-installed  ## instructor: autograde ASSIGNMENT in the sandboxed grading kernel
+	$(BIN)/nbgrader autograde $(ASSIGNMENT)
+
+integrity: $(VENV)/.runtime-installed  ## instructor: list submissions of ASSIGNMENT flagged for review (exit 1 if any)
+	$(BIN)/python -m exocourse.integrity $(ASSIGNMENT)
+
 learner-edition: $(VENV)/.runtime-installed  ## build build/learner-edition: what learners and hub images get
 	$(BIN)/python -m exocourse.learner_edition build/learner-edition
 
 review-due: $(VENV)/.runtime-installed  ## list lessons due for content review
 	$(BIN)/python -m exocourse.render --review-due
 
-benchmark: $(VENV)/.dev-installed  ## print the performance figures
+benchmark: $(VENV)/.dev-installed  ## print the performance figures and the hostile-class table
 	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/hostile_report.py

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from exocourse import grader_kernel
+
 c = get_config()  # noqa: F821 — provided by traitlets when nbgrader loads this file
 
 ROOT = Path(__file__).resolve().parent
@@ -43,6 +45,14 @@ c.OverwriteCells.add_missing_cells = True
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 c.LimitOutputBytes.max_bytes = 100_000
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "exocourse.nbgrader_hardening.DropForgedGradeCells",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.Execute",
     "nbgrader.preprocessors.IgnorePattern",
@@ -53,6 +63,10 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+
+# Learner code runs in the course's grading kernel: an integrity monitor always, and a bubblewrap sandbox where
+# the host allows it (EXOCOURSE_SANDBOX=auto|1|0; see exocourse/grader_kernel.py and the instructor guide).
+grader_kernel.configure(c)
 
 # Feedback: grades and comments, never the hidden tests.
 c.GenerateFeedback.preprocessors = [

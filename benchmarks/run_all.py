@@ -73,7 +73,7 @@ def widget_callbacks() -> None:
         times.append(time.perf_counter() - start)
     builder = biology.marker_panel_builder()
     box_times = []
-    for i, box in enumerate(list(builder.controls.values()) * 2):
+    for box in list(builder.controls.values()) * 2:
         start = time.perf_counter()
         box.value = not box.value
         box_times.append(time.perf_counter() - start)

@@ -59,15 +59,23 @@ class LeakError(RuntimeError):
     """Something a learner receives contains a solution, a hidden test or an answer key."""
 
 
-def secrets_of(source_notebook: Path) -> set[str]:
+def secrets_of(source_notebook: Path, tests_only: bool = False) -> set[str]:
     """Lines a learner must never see: solution lines and hidden-test lines (less imports, and less lines the
-    question itself shows, such as a formula it gives), and every answer-key digest."""
+    question itself shows, such as a formula it gives), and every answer-key digest. With tests_only, only the
+    hidden tests and keys (for feedback, which rightly shows a learner's own answers)."""
     import nbformat
 
     nb = nbformat.read(source_notebook, as_version=4)
-    hidden_parts = [part for c in nb.cells for part in SOLUTION.findall(c.source) + HIDDEN.findall(c.source)]
+    hidden_tests = [part for c in nb.cells for part in HIDDEN.findall(c.source)]
+    hidden_parts = hidden_tests + ([] if tests_only else [p for c in nb.cells for p in SOLUTION.findall(c.source)])
     public = {line.strip() for c in nb.cells for line in HIDDEN.sub("", SOLUTION.sub("", c.source)).splitlines()}
     public |= {line.strip(" `") for line in public}
+    # A line every hidden test repeats (re-importing the grading helper) is boilerplate, not an answer.
+    counts: dict[str, int] = {}
+    for part in hidden_tests:
+        for line in {line.strip() for line in part.splitlines()}:
+            counts[line] = counts.get(line, 0) + 1
+    public |= {line for line, n in counts.items() if n > 1}
     secrets = {line.strip() for part in hidden_parts for line in part.splitlines()}
     secrets = {line for line in secrets
                if len(line) >= 8 and line not in public and not line.startswith(("from ", "import "))}
@@ -75,11 +83,11 @@ def secrets_of(source_notebook: Path) -> set[str]:
     return secrets
 
 
-def find_leaks(source_notebooks: list[Path], folder: Path) -> list[str]:
+def find_leaks(source_notebooks: list[Path], folder: Path, tests_only: bool = False) -> list[str]:
     """Every file under `folder` that contains a secret of a source notebook, with the secret found."""
     secrets = set()
     for notebook in source_notebooks:
-        secrets |= secrets_of(notebook)
+        secrets |= secrets_of(notebook, tests_only)
     leaks = []
     for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
         try:
@@ -87,7 +95,7 @@ def find_leaks(source_notebooks: list[Path], folder: Path) -> list[str]:
         except (UnicodeDecodeError, OSError):
             continue
         if path.suffix in {".ipynb", ".html"}:
-            for marker in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
+            for marker in ("### BEGIN HIDDEN TESTS",) if tests_only else ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
                 if marker in text:
                     leaks.append(f"{path}: contains {marker!r}")
         for secret in secrets:

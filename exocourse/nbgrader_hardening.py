@@ -42,3 +42,30 @@ def _size(output) -> int:
     if output.output_type == "error":
         return sum(len(line) for line in output.get("traceback", [])) + len(output.get("evalue", ""))
     return sum(len(str(value)) for value in output.get("data", {}).values())
+
+
+class DropForgedGradeCells(NbGraderPreprocessor):
+    """Before nbgrader restores cells: a graded cell whose id the gradebook does not know, or a second copy of
+    one it does, becomes an ordinary cell. Without this, nbgrader stops on such a notebook (KeyError) and the
+    learner gets no grade; with it, nbgrader puts the real test back and grades the submission normally.
+    The integrity report still flags the submission."""
+
+    def preprocess(self, nb, resources):
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            source = gradebook.find_notebook(info["notebook"], info["assignment"])
+            known = {cell.name for cell in source.source_cells}
+        seen = set()
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader")
+            if not meta:
+                continue
+            grade_id = meta.get("grade_id")
+            if grade_id not in known or grade_id in seen:
+                self.log.warning("Treating forged or duplicated graded cell %r as an ordinary cell", grade_id)
+                del cell.metadata["nbgrader"]
+            else:
+                seen.add(grade_id)
+        return nb, resources

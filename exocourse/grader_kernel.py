@@ -1,0 +1,352 @@
+"""The kernel nbgrader runs learner code in: ipykernel plus an integrity monitor, optionally inside a sandbox.
+
+nbgrader is not a sandbox: learner code runs in the same kernel as the tests, with the grader's rights. This
+module narrows that in two ways.
+
+* **Integrity monitor** (always). Before the first learner cell runs, a `sys.addaudithook` hook (which cannot be
+  removed) and an IPython extension are installed. The hook records file access outside the submission,
+  processes, network and native code; the extension puts back IPython input transformers, event hooks, patched
+  grading modules and builtins before every cell, and records that it had to. Records go to
+  grading/integrity/<assignment>/<learner>.jsonl, which `python -m exocourse.integrity` reports on.
+* **Sandbox** (when bubblewrap works on this host). The kernel runs under `bwrap` with the whole file system
+  read-only, the course folder (gradebook, other learners' work, sources) replaced by an empty one except the
+  learner's own submission copy and the course's Python environment, no network (kernel transport `ipc`), its
+  own process namespace, and `--die-with-parent`.
+
+`configure(c)` (called from nbgrader_config.py) installs the two kernel specs and picks one:
+EXOCOURSE_SANDBOX=auto (default: sandbox when the probe passes, else a warning), 1 (required) or 0 (off).
+"""
+
+from __future__ import annotations
+
+import atexit
+import builtins
+import json
+import os
+import shutil
+import subprocess
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+KERNEL_AUDITED = "exocourse-grader"
+KERNEL_SANDBOXED = "exocourse-grader-sandbox"
+AUDIT_FD_ENV = "EXOCOURSE_AUDIT_FD"
+
+
+# ----------------------------------------------------------------------------------- kernel specs & config ---
+def install_kernelspecs(prefix: str = sys.prefix) -> None:
+    """Write the two grading kernel specs into this environment (idempotent)."""
+    for name, extra in ((KERNEL_AUDITED, []), (KERNEL_SANDBOXED, ["--sandbox"])):
+        spec = {"argv": [sys.executable, "-m", "exocourse.grader_kernel", *extra, "-f", "{connection_file}"],
+                "display_name": f"Course grading kernel{' (sandboxed)' if extra else ''}",
+                "language": "python", "metadata": {"debugger": False},
+                # A signal would reach bwrap, not the kernel inside it: interrupt with a message instead.
+                "interrupt_mode": "message"}
+        folder = Path(prefix) / "share" / "jupyter" / "kernels" / name
+        text = json.dumps(spec, indent=1) + "\n"
+        if not (folder / "kernel.json").exists() or (folder / "kernel.json").read_text() != text:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "kernel.json").write_text(text)
+
+
+BWRAP_USERNS = ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net"]
+BWRAP_PLAIN = ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net"]
+
+
+@lru_cache(maxsize=1)
+def sandbox_probe() -> tuple[list[str] | None, str]:
+    """(namespace flags that work here, or None; a sentence saying why). Some hosts block user namespaces."""
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return None, "bubblewrap (bwrap) is not installed"
+    for flags in (BWRAP_USERNS, BWRAP_PLAIN):
+        trial = [bwrap, "--die-with-parent", *flags, "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+                 "true"]
+        try:
+            if subprocess.run(trial, capture_output=True, timeout=20).returncode == 0:
+                return flags, "bubblewrap works here" + ("" if flags is BWRAP_USERNS else " (without user namespaces)")
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    return None, "bubblewrap is installed but this host does not let it create namespaces"
+
+
+def configure(c) -> str:
+    """Install the kernel specs and point nbgrader at the right one. Returns the kernel name chosen."""
+    install_kernelspecs()
+    wanted = os.environ.get("EXOCOURSE_SANDBOX", "auto").strip().lower()
+    flags, why = sandbox_probe() if wanted != "0" else (None, "switched off with EXOCOURSE_SANDBOX=0")
+    if wanted == "1" and flags is None:
+        raise RuntimeError(f"EXOCOURSE_SANDBOX=1 but sandboxed grading is not possible: {why}.")
+    if flags is None:
+        if wanted != "0":
+            print(f"WARNING: grading WITHOUT a sandbox ({why}). Learner code can then read and change the "
+                  "gradebook and other learners' work; review the integrity report before releasing grades.",
+                  file=sys.stderr)
+        c.Execute.kernel_name = KERNEL_AUDITED
+        return KERNEL_AUDITED
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    c.Execute.kernel_name = KERNEL_SANDBOXED
+    # The sandbox has no network, so the kernel talks over Unix sockets in the runtime folder, which the sandbox
+    # shares; an absolute, per-process name keeps two grading processes apart.
+    sockets = Path(jupyter_runtime_dir()) / f"exocourse-grader-{os.getpid()}"
+    sockets.mkdir(parents=True, exist_ok=True)
+    c.KernelManager.transport = "ipc"
+    c.KernelManager.ip = str(sockets / "kernel")
+    return KERNEL_SANDBOXED
+
+
+# ------------------------------------------------------------------------------------------ where we are ---
+def submission_context(cwd: Path) -> dict | None:
+    """For a kernel started by nbgrader autograde in grading/autograded/<learner>/<assignment>: the paths."""
+    parts = cwd.parts
+    if "autograded" not in parts or parts.index("autograded") + 2 >= len(parts):
+        return None
+    at = parts.index("autograded")
+    grading = Path(*parts[:at])  # nbgrader_config.py puts everything graded under <course root>/grading
+    return {"learner": parts[at + 1], "assignment": parts[at + 2], "grading": grading, "root": grading.parent,
+            "log": grading / "integrity" / parts[at + 2] / f"{parts[at + 1]}.jsonl"}
+
+
+def bwrap_command(inner: list[str], submission: Path, hidden: Path, keep: list[Path], connection_file: Path,
+                  sockets: Path, flags: list[str], audit_fd: int | None) -> list[str]:
+    """The bubblewrap command line that runs `inner` with only `submission` writable and `hidden` emptied."""
+    command = ["bwrap", "--die-with-parent", "--new-session", *flags, "--cap-drop", "ALL",
+               "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", str(hidden)]
+    for path in keep:  # the course's own Python environment and package, read-only
+        command += ["--ro-bind", str(path), str(path)]
+    command += ["--bind", str(submission), str(submission), "--bind", str(sockets), str(sockets),
+                "--ro-bind", str(connection_file), str(connection_file),
+                "--remount-ro", str(hidden),  # the emptied course folder is read-only too: writes there fail
+                "--setenv", "HOME", "/tmp", "--setenv", "IPYTHONDIR", "/tmp/.ipython", "--chdir", str(submission),
+                # In its own process namespace the kernel's parent is pid 1, which ipykernel reads as "parent gone";
+                # --die-with-parent does that job instead.
+                "--unsetenv", "JPY_PARENT_PID"]
+    if audit_fd is not None:
+        command += ["--setenv", AUDIT_FD_ENV, str(audit_fd)]
+    return [*command, "--", *inner]
+
+
+def main(argv: list[str]) -> None:
+    sandbox = "--sandbox" in argv
+    rest = [a for a in argv if a != "--sandbox"]
+    context = submission_context(Path.cwd())
+    audit_fd = None
+    if AUDIT_FD_ENV in os.environ:  # inside the sandbox: the outer process opened the log for us
+        audit_fd = int(os.environ[AUDIT_FD_ENV])
+    elif context:
+        context["log"].parent.mkdir(parents=True, exist_ok=True)
+        audit_fd = os.open(context["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+        os.set_inheritable(audit_fd, True)
+    if sandbox:
+        flags, why = sandbox_probe()
+        if flags is None:
+            sys.exit(f"Sandboxed grading kernel cannot start: {why}.")
+        connection_file = Path(rest[rest.index("-f") + 1]).resolve()
+        sockets = Path(json.loads(connection_file.read_text())["ip"]).parent  # ipc transport: a socket folder
+        submission = Path.cwd()
+        hidden = context["root"] if context else submission.parent
+        keep = [p for p in (Path(sys.prefix), Path(__file__).resolve().parent)
+                if hidden in p.parents or p == hidden]
+        inner = [sys.executable, "-m", "exocourse.grader_kernel", *rest]
+        command = bwrap_command(inner, submission, hidden, keep, connection_file, sockets, flags, audit_fd)
+        os.execvp(command[0], command)  # the fd is inherited; bwrap dies with nbgrader's kernel manager
+    # Run as a script this file is __main__; the IPython extension imports it as exocourse.grader_kernel, so the
+    # monitor must live on that module for the extension to find it.
+    from exocourse import grader_kernel as loaded
+
+    monitor = loaded.Monitor(audit_fd, Path.cwd())
+    sys.addaudithook(monitor.audit)
+    loaded.MONITOR = monitor
+    from ipykernel.kernelapp import IPKernelApp
+
+    IPKernelApp.launch_instance(argv=[*rest, "--IPKernelApp.extensions=['exocourse.grader_kernel']"])
+
+
+# -------------------------------------------------------------------------------------------- the monitor ---
+MONITOR: Monitor | None = None
+WATCHED_MODULES = ["exocourse.grading", "exocourse.answers", "importlib", "importlib.util", "hashlib"]
+# IPython and ipykernel swap these in and out around every cell (input goes through the kernel's stdin channel).
+IGNORED_BUILTINS = {"exit", "quit", "get_ipython", "display", "__IPYTHON__", "_", "__", "___", "input", "raw_input",
+                    "getpass"}
+FLAGGED_EVENTS = {
+    "subprocess.Popen": "starts another program", "os.system": "starts another program",
+    "os.exec": "starts another program", "os.posix_spawn": "starts another program",
+    "os.spawn": "starts another program", "os.fork": "starts another process", "os.forkpty": "starts another process",
+    "os.kill": "signals another process", "os.killpg": "signals another process",
+    "socket.connect": "opens a network connection", "socket.bind": "opens a network port",
+    "ctypes.dlopen": "loads native code", "sys.addaudithook": "adds an audit hook",
+    "sys.setprofile": "installs a profiler hook", "sys.settrace": "installs a trace hook",
+}
+PATH_EVENTS = {"os.remove", "os.rmdir", "os.rename", "os.replace", "os.truncate", "os.chmod", "os.chown",
+               "os.link", "os.symlink", "os.mkdir", "shutil.rmtree", "shutil.move", "shutil.copyfile"}
+LISTING_EVENTS = {"os.listdir", "os.scandir", "glob.glob"}
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+
+class Monitor:
+    """Records tampering to the audit log, one JSON line per distinct finding."""
+
+    def __init__(self, fd: int | None, submission: Path):
+        self.fd = fd
+        self.armed = False
+        self.seen: set[str] = set()
+        self.submission = str(submission)
+        self.own_process = {os.getpid(), os.getpgid(0)}
+        context = submission_context(submission)
+        # Inside the course folder only the learner's own submission copy is fair game, wherever the course lives.
+        self.course = str(context["root"]) if context else None
+        tmp = os.environ.get("TMPDIR", "/tmp")
+        self.write_ok = (self.submission, tmp, "/tmp", "/dev/null", "/dev/shm")
+        self.read_ok = self.write_ok + tuple(
+            str(p) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, *[p for p in sys.path if p]}) + (
+            "/usr/", "/lib", "/etc/", "/proc/", "/dev/", "/sys/", str(Path(__file__).resolve().parent))
+
+    def record(self, kind: str, detail: str) -> None:
+        key = f"{kind}: {detail}"
+        if key in self.seen or self.fd is None:
+            return
+        self.seen.add(key)
+        try:
+            os.write(self.fd, (json.dumps({"kind": kind, "detail": detail}) + "\n").encode())
+        except OSError:
+            pass
+
+    def _inside(self, path, allowed: tuple[str, ...]) -> bool:
+        if isinstance(path, int):
+            return True
+        if isinstance(path, bytes):
+            path = path.decode(errors="replace")
+        path = os.path.normpath(os.path.join(self.submission, os.fspath(path)))
+        if self.course and (path + "/").startswith(self.course.rstrip("/") + "/") and not (
+                (path + "/").startswith(self.submission.rstrip("/") + "/")):
+            return False
+        return any(path == root.rstrip("/") or path.startswith(root.rstrip("/") + "/") or
+                   (root.endswith("/") and path.startswith(root)) for root in allowed)
+
+    def audit(self, event: str, args: tuple) -> None:
+        if not self.armed:
+            return
+        try:
+            if event == "open":
+                path, mode, flags = (tuple(args) + (None, None))[:3]
+                writing = (isinstance(mode, str) and any(ch in mode for ch in "wax+")) or (
+                    isinstance(flags, int) and flags & WRITE_FLAGS)
+                if writing and not self._inside(path, self.write_ok):
+                    self.record("file access outside the submission", f"writes {os.fspath(path)}")
+                elif not writing and not self._inside(path, self.read_ok):
+                    self.record("file access outside the submission", f"reads {os.fspath(path)}")
+            elif event in ("os.kill", "os.killpg") and args and args[0] in self.own_process:
+                return  # ipykernel interrupting its own cell
+            elif event in FLAGGED_EVENTS:
+                self.record("grader interference", FLAGGED_EVENTS[event])
+            elif event in PATH_EVENTS or event in LISTING_EVENTS:
+                path = args[0] if args else None
+                if path is not None and not isinstance(path, int) and not self._inside(
+                        path, self.write_ok if event in PATH_EVENTS else self.read_ok):
+                    self.record("file access outside the submission", f"{event} {os.fspath(path)}")
+        except Exception:  # an audit hook must never break the learner's code
+            pass
+
+
+def _code_print(code) -> tuple:
+    consts = tuple(_code_print(c) if hasattr(c, "co_code") else repr(c) for c in code.co_consts)
+    return code.co_code, code.co_names, consts
+
+
+def _fingerprint(value):
+    """What a module attribute is, so a reloaded module matches itself and a replaced function does not."""
+    if hasattr(value, "__code__"):
+        return ("function", _code_print(value.__code__))
+    if isinstance(value, type):
+        methods = sorted((k, _code_print(v.__code__)) for k, v in vars(value).items() if hasattr(v, "__code__"))
+        return ("class", value.__qualname__, tuple(methods))
+    if type(value).__name__ == "module":
+        return ("module", value.__name__)
+    return ("value", type(value).__name__)
+
+
+class Guard:
+    """Puts IPython and the grading modules back as they were before learner code, before every cell."""
+
+    def __init__(self, shell, monitor: Monitor):
+        self.shell = shell
+        self.monitor = monitor
+        self.transformers = {name: list(getattr(shell, name)) for name in
+                             ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")}
+        self.meta_path = list(sys.meta_path)
+        self.builtins = dict(vars(builtins))
+        import importlib
+
+        self.modules = {}
+        for name in WATCHED_MODULES:
+            module = importlib.import_module(name)
+            self.modules[name] = (module, dict(vars(module)),
+                                  {k: _fingerprint(v) for k, v in vars(module).items()})
+        shell.events.register("pre_run_cell", self.before_cell)
+        shell.events.register("post_run_cell", self.after_cell)
+        self.events = {event: list(callbacks) for event, callbacks in shell.events.callbacks.items()}
+        # IPython transforms a cell before its pre_run_cell event, so the clean-up also runs inside transform_cell.
+        original_transform = shell.transform_cell
+
+        def guarded_transform(raw_cell):
+            self.monitor.armed = True
+            self.check()
+            return original_transform(raw_cell)
+
+        self.guarded_transform = guarded_transform
+        shell.transform_cell = guarded_transform
+        atexit.register(self.check)
+
+    def before_cell(self, info=None) -> None:
+        self.monitor.armed = True
+        self.check()
+
+    def after_cell(self, result=None) -> None:
+        self.check()
+
+    def check(self) -> None:
+        record = self.monitor.record
+        if self.shell.__dict__.get("transform_cell") is not self.guarded_transform:
+            record("IPython input transformer", "transform_cell replaced")
+            self.shell.transform_cell = self.guarded_transform
+        for name, original in self.transformers.items():
+            current = getattr(self.shell, name)
+            if list(current) != original:
+                record("IPython input transformer", f"{name} changed")
+                current[:] = original
+        for event, original in self.events.items():
+            current = self.shell.events.callbacks.get(event, [])
+            if list(current) != original:
+                what = "integrity monitor removed" if any(cb not in current for cb in original) else \
+                    f"event hook registered on {event}"
+                record("IPython event hook", what)
+                current[:] = original
+        if list(sys.meta_path) != self.meta_path:
+            record("patched import system", "sys.meta_path changed")
+            sys.meta_path[:] = self.meta_path
+        current_builtins = vars(builtins)
+        for key, value in self.builtins.items():
+            if key not in IGNORED_BUILTINS and current_builtins.get(key) is not value:
+                record("patched builtin", key)
+                current_builtins[key] = value
+        for name, (module, attributes, fingerprints) in self.modules.items():
+            if sys.modules.get(name) is not module:
+                record("patched module", f"sys.modules[{name!r}] replaced")
+                sys.modules[name] = module
+            current = vars(module)
+            for key, print_ in fingerprints.items():
+                if key in current and _fingerprint(current[key]) != print_:
+                    record("patched module", f"{name}.{key} replaced")
+                    current[key] = attributes[key]
+
+
+def load_ipython_extension(shell) -> None:
+    """Loaded by the grading kernel (--IPKernelApp.extensions) before any learner cell."""
+    monitor = MONITOR or Monitor(None, Path.cwd())
+    shell._exocourse_guard = Guard(shell, monitor)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

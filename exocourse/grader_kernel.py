@@ -147,8 +147,9 @@ def main(argv: list[str]) -> None:
         sockets = Path(json.loads(connection_file.read_text())["ip"]).parent  # ipc transport: a socket folder
         submission = Path.cwd()
         hidden = context["root"] if context else submission.parent
-        keep = [p for p in (Path(sys.prefix), Path(__file__).resolve().parent)
-                if hidden in p.parents or p == hidden]
+        # The course's Python environment and package stay visible (read-only) even when they live under the
+        # emptied course folder or under /tmp (a CI checkout, say).
+        keep = list(dict.fromkeys(Path(p).resolve() for p in (sys.prefix, sys.base_prefix, Path(__file__).parent)))
         inner = [sys.executable, "-m", "exocourse.grader_kernel", *rest]
         command = bwrap_command(inner, submission, hidden, keep, connection_file, sockets, flags, audit_fd)
         os.execvp(command[0], command)  # the fd is inherited; bwrap dies with nbgrader's kernel manager

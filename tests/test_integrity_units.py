@@ -1,0 +1,71 @@
+"""Unit tests of the integrity scan and the sandbox command (the hostile class tests the whole chain)."""
+
+from pathlib import Path
+
+import pytest
+
+from exocourse.grader_kernel import Monitor, bwrap_command, submission_context
+from exocourse.integrity import scan_code
+
+NAMES = {"check_answer", "check_form", "grading", "importlib", "load_nta_sample", "median_diameter_nm"}
+
+
+@pytest.mark.parametrize("answer", ['q1 = "C"', "q4 = median_diameter_nm(load_nta_sample(\"nta_sample.csv\"))",
+                                    'q5 = ["C", "E"]', "x = 3 * 4\nprint(x)", "import math\nq4 = round(math.pi, 1)"])
+def test_ordinary_answers_are_not_flagged(answer):
+    assert scan_code(answer, NAMES) == []
+
+
+@pytest.mark.parametrize("code,reason", [
+    ("get_ipython().input_transformers_post.append(f)", "input transformer"),
+    ("get_ipython().events.register('pre_run_cell', f)", "event hook"),
+    ("import exocourse.grading as g\ng.check_answer = print", "patches a module"),
+    ("def check_answer(*a):\n    pass", "redefines test helper check_answer"),
+    ("import builtins\nbuiltins.print = len", "patches a module"),
+    ("import sys\nsys.modules['hashlib'] = None", "patches sys.modules"),
+    ("import os\nos._exit(0)", "os._exit"),
+    ("open('/etc/passwd').read()", "file access outside the submission"),
+    ("open('../../../gradebook.db', 'w')", "gradebook"),
+    ("!cat ../other/ps1.ipynb", "shell command"),
+    ("import subprocess", "runs other programs"),
+])
+def test_tampering_is_named(code, reason):
+    assert any(reason in found for found in scan_code(code, NAMES)), scan_code(code, NAMES)
+
+
+def test_submission_context_reads_learner_and_assignment():
+    context = submission_context(Path("/srv/course/grading/autograded/ada/ps1"))
+    assert context["learner"] == "ada" and context["assignment"] == "ps1"
+    assert context["root"] == Path("/srv/course")
+    assert context["log"] == Path("/srv/course/grading/integrity/ps1/ada.jsonl")
+    assert submission_context(Path("/home/ada/ps1")) is None
+
+
+def test_sandbox_command_hides_the_course_but_keeps_the_submission_writable():
+    submission = Path("/srv/course/grading/autograded/ada/ps1")
+    command = bwrap_command(["python"], submission, Path("/srv/course"), [Path("/srv/course/.venv")],
+                            Path("/tmp/k.json"), Path("/run/sockets"), ["--unshare-net"], 5)
+    text = " ".join(command)
+    assert "--tmpfs /srv/course" in text and "--remount-ro /srv/course" in text
+    assert f"--bind {submission} {submission}" in text and "--ro-bind /srv/course/.venv" in text
+    assert "--die-with-parent" in command and "--unshare-net" in command
+    assert text.index("--tmpfs /srv/course") < text.index(f"--bind {submission}")  # order matters to bwrap
+
+
+def test_monitor_flags_reads_of_other_learners_but_not_own_files(tmp_path):
+    submission = tmp_path / "grading/autograded/ada/ps1"
+    submission.mkdir(parents=True)
+    log = tmp_path / "log.jsonl"
+    import os
+
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT)
+    monitor = Monitor(fd, submission)
+    monitor.armed = True
+    monitor.audit("open", ("nta_sample.csv", "r", 0))
+    monitor.audit("open", ("../../../submitted/ben/ps1/ps1.ipynb", "r", 0))
+    monitor.audit("open", ("../../../gradebook.db", "w", 0))
+    monitor.audit("subprocess.Popen", ("ls", ["ls"], None, None))
+    os.close(fd)
+    text = log.read_text()
+    assert "nta_sample" not in text and "submitted/ben" in text and "writes ../../../gradebook.db" in text
+    assert "starts another program" in text

@@ -38,7 +38,11 @@ def register_template() -> str:
     """Register the course plotly template (idempotent) and make it the default. Returns its name."""
     import plotly.graph_objects as go
     import plotly.io as pio
+    import plotly.io._renderers  # noqa: F401 — see below
 
+    # plotly's renderers import nbformat → jsonschema, which builds its IRI grammars at import. Done here, before
+    # any widget exists, that takes about 1 s in a kernel; triggered later by the first FigureWidget it took about
+    # 5 s (measured on 2 cores, Nov 2026; cause not found). Importing it first keeps lesson 01 near its budget.
     if TEMPLATE_NAME not in pio.templates:
         template = go.layout.Template(pio.templates["simple_white"])
         template.layout.colorway = COLOURS

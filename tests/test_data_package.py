@@ -73,11 +73,13 @@ def test_every_cited_reference_exists(name, text):
 
 def test_synthetic_tables_regenerate_identically(tmp_path):
     (tmp_path / "data/biology").mkdir(parents=True)
+    (tmp_path / "data/diagnostics").mkdir(parents=True)
     (tmp_path / "assignments/source/ps1").mkdir(parents=True)
     (tmp_path / "data/biology/separation_methods.csv").write_bytes(
         (ROOT / "data/biology/separation_methods.csv").read_bytes())
     code = ("import sys, pathlib; sys.path.insert(0, 'tools'); import generate_synthetic_data as g; "
             f"g.ROOT = pathlib.Path({str(tmp_path)!r}); g.main(g.ROOT)")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
-    for rel in ["data/biology/nta_synthetic.csv", "assignments/source/ps1/nta_sample.csv"]:
+    for rel in ["data/biology/nta_synthetic.csv", "assignments/source/ps1/nta_sample.csv",
+                "data/diagnostics/synthetic_biomarker.csv"]:
         assert (tmp_path / rel).read_bytes() == (ROOT / rel).read_bytes(), rel

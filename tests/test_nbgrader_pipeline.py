@@ -1,4 +1,4 @@
-"""The nbgrader chain on ps1, through nbgrader's own API, in a scratch copy of the course:
+"""The nbgrader chain on every assignment, through nbgrader's own API, in a scratch copy of the course:
 generate → submit (solution, untouched release, realistic partly-wrong) → autograde → feedback → export."""
 
 from __future__ import annotations
@@ -17,33 +17,46 @@ from conftest import ROOT
 from exocourse.learner_edition import find_leaks, secrets_of, with_python_on_path
 
 pytestmark = pytest.mark.xdist_group("nbgrader")
-ASSIGNMENT = "ps1"
-SOURCE = ROOT / "assignments" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-AUTOGRADED_POINTS = 7
-PARTLY_WRONG = {  # q1 right, q2 wrong, q3 right (lower case), q4 right (the given line), q5 wrong
-    "q1_answer": 'q1 = "C"',
-    "q2_answer": 'q2 = "A"',
-    "q3_answer": 'q3 = "d"',
-    "q4_answer": 'q4 = median_diameter_nm(load_nta_sample("nta_sample.csv"))',
-    "q5_answer": 'q5 = "EEEEE"',
+ASSIGNMENTS = ["ps1", "ps2"]
+# Per assignment: points the tests can award, points of the whole assignment, a realistic partly-wrong
+# submission (answer cell grade id → code) and what it must score, and which tests it must fail.
+EXPECTED = {
+    "ps1": {
+        "autograded": 7, "total": 10, "partly_points": 1 + 1 + 2,
+        "partly": {"q1_answer": 'q1 = "C"', "q2_answer": 'q2 = "A"', "q3_answer": 'q3 = "d"',
+                   "q4_answer": 'q4 = median_diameter_nm(load_nta_sample("nta_sample.csv"))',
+                   "q5_answer": 'q5 = "EEEEE"'},
+        "partly_failed": ["q2_biogenesis", "q5_markers"],
+    },
+    "ps2": {
+        "autograded": 11, "total": 14, "partly_points": 1 + 2 + 1 + 2 + 1,
+        "partly": {"q1_answer": "q1 = 90 / (90 + 10)", "q2_answer": "q2 = 90 / (90 + 10)",
+                   "q3_answer": "q3 = post_test_probability(0.35, (1 - 0.90) / 0.40)", "q4_answer": 'q4 = "A"',
+                   "q5_answer": 'q5 = "C"', "q6_answer": 'q6 = "A"', "q7_answer": 'q7 = "aiuui"',
+                   "q8_answer": 'q8 = "B"', "q9_answer": 'q9 = "B"'},
+        "partly_failed": ["q2_ppv", "q4_cutpoint", "q6_preanalytical", "q9_ind_or_clinic"],
+    },
 }
-PARTLY_WRONG_POINTS = 1 + 1 + 2
+
+
+def source_of(assignment: str) -> Path:
+    return ROOT / "assignments" / "source" / assignment / f"{assignment}.ipynb"
 
 
 def _answered(release: Path, answers: dict[str, str]) -> nbformat.NotebookNode:
     nb = nbformat.read(release, as_version=4)
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id]
-        if grade_id == "q6_patient_question":
-            cell.source = "The sheet shows size and CD63 only; that does not prove these are exosomes."
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade_id") in answers:
+            cell.source = answers[meta["grade_id"]]
+        elif cell.cell_type == "markdown" and meta.get("solution"):  # the written answer
+            cell.source = "A low score lowers the chance but does not rule it out; the test is not FDA-approved."
     return nb
 
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    """A graded class of three learners in a scratch course; returns (root, api)."""
+    """A graded class of three learners per assignment in one scratch course; returns (root, api, config)."""
     from nbgrader.apps import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -55,87 +68,95 @@ def course(tmp_path_factory):
     os.environ["PATH"] = with_python_on_path(dict(os.environ))["PATH"]
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     api = NbGraderAPI(config=config)
-    assert api.generate_assignment(ASSIGNMENT, force=True)["success"]
-    release = root / "assignments/release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    learners = {
-        "ada_solution": nbformat.read(SOURCE, as_version=4),
-        "ben_release": nbformat.read(release, as_version=4),
-        "cy_partly_wrong": _answered(release, PARTLY_WRONG),
-    }
-    for learner, nb in learners.items():
-        folder = root / "grading/submitted" / learner / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
-        shutil.copy2(release.parent / "nta_sample.csv", folder)
-    for learner in learners:
-        result = api.autograde(ASSIGNMENT, learner, force=True, create=True)
-        assert result["success"], result.get("log", "")[-2000:]
-        assert api.generate_feedback(ASSIGNMENT, learner, force=True)["success"]
+    for assignment in ASSIGNMENTS:
+        assert api.generate_assignment(assignment, force=True)["success"]
+        release = root / "assignments/release" / assignment / f"{assignment}.ipynb"
+        learners = {
+            "ada_solution": nbformat.read(source_of(assignment), as_version=4),
+            "ben_release": nbformat.read(release, as_version=4),
+            "cy_partly_wrong": _answered(release, EXPECTED[assignment]["partly"]),
+        }
+        for learner, nb in learners.items():
+            folder = root / "grading/submitted" / learner / assignment
+            shutil.copytree(release.parent, folder)
+            nbformat.write(nb, folder / f"{assignment}.ipynb")
+        for learner in learners:
+            result = api.autograde(assignment, learner, force=True, create=True)
+            assert result["success"], result.get("log", "")[-2000:]
+            assert api.generate_feedback(assignment, learner, force=True)["success"]
     return root, api, config
 
 
-def _submission(root: Path, learner: str):
+def _submission(root: Path, learner: str, assignment: str):
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{root / 'grading/gradebook.db'}") as gradebook:
-        sub = gradebook.find_submission(ASSIGNMENT, learner)
+        sub = gradebook.find_submission(assignment, learner)
         notebook = sub.notebooks[0]
         return {"code": notebook.code_score, "max_code": notebook.max_code_score, "max": sub.max_score,
                 "manual": sub.needs_manual_grade,
                 "failed": [g.cell.name for g in notebook.grades if g.auto_score == 0 and g.cell.cell_type == "code"]}
 
 
-def test_the_solution_scores_every_autograded_point(course):
-    scores = _submission(course[0], "ada_solution")
-    assert scores["code"] == scores["max_code"] == AUTOGRADED_POINTS
-    assert scores["max"] == 10
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_solution_scores_every_autograded_point(course, assignment):
+    scores = _submission(course[0], "ada_solution", assignment)
+    assert scores["code"] == scores["max_code"] == EXPECTED[assignment]["autograded"]
+    assert scores["max"] == EXPECTED[assignment]["total"]
 
 
-def test_the_untouched_release_scores_zero(course):
-    assert _submission(course[0], "ben_release")["code"] == 0
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_untouched_release_scores_zero(course, assignment):
+    assert _submission(course[0], "ben_release", assignment)["code"] == 0
 
 
-def test_a_partly_wrong_submission_scores_the_exact_partial_mark(course):
-    scores = _submission(course[0], "cy_partly_wrong")
-    assert scores["code"] == PARTLY_WRONG_POINTS
-    assert sorted(scores["failed"]) == ["q2_biogenesis", "q5_markers"]
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_a_partly_wrong_submission_scores_the_exact_partial_mark(course, assignment):
+    scores = _submission(course[0], "cy_partly_wrong", assignment)
+    assert scores["code"] == EXPECTED[assignment]["partly_points"]
+    assert sorted(scores["failed"]) == sorted(EXPECTED[assignment]["partly_failed"])
 
 
-def test_written_answer_waits_for_manual_grading(course):
-    assert _submission(course[0], "cy_partly_wrong")["manual"]
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_written_answer_waits_for_manual_grading(course, assignment):
+    assert _submission(course[0], "cy_partly_wrong", assignment)["manual"]
 
 
-def test_feedback_is_friendly_and_hides_tests_and_keys(course):
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_is_friendly_and_hides_tests_and_keys(course, assignment):
     root = course[0]
-    html = (root / "grading/feedback/cy_partly_wrong" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
-    assert "Question 2: not yet" in html and "Question 5: not yet" in html
+    html = (root / "grading/feedback/cy_partly_wrong" / assignment / f"{assignment}.html").read_text()
+    assert "not yet —" in html
     assert "Traceback (most recent call last)" not in html and "check_answer" not in html
     for learner in ["ben_release", "cy_partly_wrong"]:  # ada submitted the solution itself, so hers shows it
-        assert find_leaks([SOURCE], root / "grading/feedback" / learner) == []
+        assert find_leaks([source_of(assignment)], root / "grading/feedback" / learner / assignment) == []
 
 
-def test_failed_checks_show_one_friendly_line_not_a_traceback(course):
-    nb = nbformat.read(course[0] / "grading/autograded/cy_partly_wrong" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_failed_checks_show_one_friendly_line_not_a_traceback(course, assignment):
+    path = course[0] / "grading/autograded/cy_partly_wrong" / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(path, 4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert [e.traceback for e in errors] == [
-        ["Question 2: not yet — re-read lesson 01, section 2, on where each kind of vesicle forms"],
-        ["Question 5: not yet — check each protein against the MISEV checklist in lesson 01, section 6"]]
+    assert len(errors) == len(EXPECTED[assignment]["partly_failed"])
+    for error in errors:
+        assert len(error.traceback) == 1 and ": not yet — " in error.traceback[0], error.traceback
 
 
-def test_release_copy_has_no_solutions_hidden_tests_or_keys(course):
-    root = course[0]
-    release = root / "assignments/release" / ASSIGNMENT
-    assert secrets_of(SOURCE)  # the scan has something to look for
-    assert find_leaks([SOURCE], release) == []
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_copy_has_no_solutions_hidden_tests_or_keys(course, assignment):
+    release = course[0] / "assignments/release" / assignment
+    assert secrets_of(source_of(assignment))  # the scan has something to look for
+    assert find_leaks([source_of(assignment)], release) == []
 
 
-def test_validator_passes_the_source_and_fails_the_release(course):
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_validator_passes_the_source_and_fails_the_release(course, assignment):
     from nbgrader.validator import Validator
 
     root, _, config = course
     validator = Validator(config=config)
-    assert validator.validate(str(SOURCE)) == {}
-    failed = validator.validate(str(root / "assignments/release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
+    assert validator.validate(str(source_of(assignment))) == {}
+    failed = validator.validate(str(root / "assignments/release" / assignment / f"{assignment}.ipynb"))
     assert failed.get("failed")
 
 
@@ -145,7 +166,10 @@ def test_export_writes_the_gradebook_csv(course):
     subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", "grades.csv", "--log-level=WARN"],
                    cwd=root, env=env, check=True)
     with (root / "grades.csv").open() as handle:
-        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
-    assert set(rows) == {"ada_solution", "ben_release", "cy_partly_wrong"}
-    assert float(rows["ada_solution"]["raw_score"]) == AUTOGRADED_POINTS
-    assert float(rows["cy_partly_wrong"]["raw_score"]) == PARTLY_WRONG_POINTS
+        rows = [row for row in csv.DictReader(handle)]
+    scores = {(row["assignment"], row["student_id"]): float(row["raw_score"]) for row in rows}
+    assert len(scores) == 3 * len(ASSIGNMENTS)
+    for assignment in ASSIGNMENTS:
+        assert scores[(assignment, "ada_solution")] == EXPECTED[assignment]["autograded"]
+        assert scores[(assignment, "cy_partly_wrong")] == EXPECTED[assignment]["partly_points"]
+        assert scores[(assignment, "ben_release")] == 0

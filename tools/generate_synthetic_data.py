@@ -56,6 +56,30 @@ def ps1_sample(rng: np.random.Generator) -> list[dict]:
     return [{"particle": i + 1, "diameter_nm": f"{size:.1f}"} for i, size in enumerate(sizes)]
 
 
+# Diagnostics (lesson 02): a binormal synthetic biomarker whose expected AUC matches a published figure.
+# Anchors (published summary figures, lesson 02): AUC 0.70 for ExoDx Prostate itself [mckiernan-2018-eur-urol]
+# [margolis-2021-pcan], about 32% with Grade Group >= 2 in the 2018 cohort of 503 men [mckiernan-2018-eur-urol].
+# The score scale, its spread and every individual score are teaching assumptions, not the product's.
+BIOMARKER_AUC = 0.70
+BIOMARKER_PATIENTS = 503
+BIOMARKER_PREVALENCE = 0.32
+BIOMARKER_MEAN, BIOMARKER_SD = 15.0, 8.0
+
+
+def synthetic_biomarker(rng: np.random.Generator) -> list[dict]:
+    """Scores of people without the condition ~ N(15, 8); with it, shifted so that the expected AUC = Φ(d / √2)."""
+    from statistics import NormalDist
+
+    shift = 2 ** 0.5 * NormalDist().inv_cdf(BIOMARKER_AUC) * BIOMARKER_SD
+    ill = int(round(BIOMARKER_PATIENTS * BIOMARKER_PREVALENCE))
+    scores = np.concatenate([rng.normal(BIOMARKER_MEAN + shift, BIOMARKER_SD, ill),
+                             rng.normal(BIOMARKER_MEAN, BIOMARKER_SD, BIOMARKER_PATIENTS - ill)])
+    outcomes = [1] * ill + [0] * (BIOMARKER_PATIENTS - ill)
+    order = rng.permutation(BIOMARKER_PATIENTS)
+    return [{"patient": n + 1, "score": f"{min(max(scores[i], 0.0), 100.0):.1f}", "outcome": outcomes[i]}
+            for n, i in enumerate(order)]
+
+
 def write(path: Path, rows: list[dict]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
@@ -67,6 +91,12 @@ def main(root: Path = ROOT) -> None:
     rng = np.random.default_rng(SEED)
     write(root / "data/biology/nta_synthetic.csv", [row for m in methods() for row in nta_bins(rng, m)])
     write(root / "assignments/source/ps1/nta_sample.csv", ps1_sample(rng))
+    if (root / "data/diagnostics").is_dir():
+        biomarker = synthetic_biomarker(np.random.default_rng(SEED + 2))
+        write(root / "data/diagnostics/synthetic_biomarker.csv", biomarker)
+        if (root / "assignments/source/ps2").is_dir():  # ps2 ships its own copy: hub learners get only that folder
+            write(root / "assignments/source/ps2/biomarker_scores.csv",
+                  [{"score": row["score"], "outcome": row["outcome"]} for row in biomarker])
 
 
 if __name__ == "__main__":

@@ -43,7 +43,8 @@ def expected_approvals(candidates: int, likelihood: float) -> float:
 
 
 # ------------------------------------------------------------------------------------------------- views ---
-STATUS_SYMBOLS = {"active": "circle", "completed": "square", "stopped": "x", "not met": "triangle-down"}
+STATUS_SYMBOLS = {"not met": "triangle-down", "stopped": "x", "paused": "x", "completed": "square",
+                  "recruiting": "circle", "active": "circle"}
 
 
 def _status_symbol(status: str) -> str:
@@ -82,8 +83,8 @@ def trial_phase_explorer():
         table = [(row["name"], row["sponsor"], row["indication"], PHASES[row["phase_rank"]], row["status"],
                   f"[{row['reference']}]") for row in rows]
         readout.value = plots.caption_html(
-            "Each marker is a named program or trial, placed at the furthest stage it reached (circle: active; "
-            "square: completed; cross: stopped; triangle: primary endpoint not met). The dashed line marks approval: "
+            "Each marker is a named program or trial, placed at the furthest stage it reached (circle: recruiting "
+            "or active; square: completed; cross: stopped or paused; triangle: primary endpoint not met). The dashed line marks approval: "
             "no marker reaches it.",
             f"{len(rows)} program(s) shown; none is approved. Sources are the reference ids in the table.",
             table, ("Program", "Sponsor", "Indication", "Stage", "Status", "Source"))

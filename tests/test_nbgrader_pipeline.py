@@ -31,7 +31,7 @@ EXPECTED = {
     "ps2": {
         "autograded": 11, "total": 14, "partly_points": 1 + 2 + 1 + 2 + 1,
         "partly": {"q1_answer": "q1 = 90 / (90 + 10)", "q2_answer": "q2 = 90 / (90 + 10)",
-                   "q3_answer": "q3 = post_test_probability(0.35, (1 - 0.90) / 0.40)", "q4_answer": 'q4 = "A"',
+                   "q3_answer": "q3 = post_test_probability(0.25, (1 - 0.85) / 0.60)", "q4_answer": 'q4 = "A"',
                    "q5_answer": 'q5 = "C"', "q6_answer": 'q6 = "A"', "q7_answer": 'q7 = "aiuui"',
                    "q8_answer": 'q8 = "B"', "q9_answer": 'q9 = "B"'},
         "partly_failed": ["q2_ppv", "q4_cutpoint", "q6_preanalytical", "q9_ind_or_clinic"],

@@ -17,7 +17,7 @@ from conftest import ROOT
 from exocourse.learner_edition import find_leaks, secrets_of, with_python_on_path
 
 pytestmark = pytest.mark.xdist_group("nbgrader")
-ASSIGNMENTS = ["ps1", "ps2"]
+ASSIGNMENTS = ["ps1", "ps2", "ps3"]
 # Per assignment: points the tests can award, points of the whole assignment, a realistic partly-wrong
 # submission (answer cell grade id → code) and what it must score, and which tests it must fail.
 EXPECTED = {
@@ -35,6 +35,13 @@ EXPECTED = {
                    "q5_answer": 'q5 = "C"', "q6_answer": 'q6 = "A"', "q7_answer": 'q7 = "aiuui"',
                    "q8_answer": 'q8 = "B"', "q9_answer": 'q9 = "B"'},
         "partly_failed": ["q2_ppv", "q4_cutpoint", "q6_preanalytical", "q9_ind_or_clinic"],
+    },
+    "ps3": {
+        "autograded": 13, "total": 16, "partly_points": 1 + 1 + 2 + 1 + 2 + 2,
+        "partly": {"q1_answer": "q1 = 3 / 400", "q2_answer": "q2 = 3 / 400", "q3_answer": "q3 = patients_needed(0.002)",
+                   "q4_answer": "q4 = 0.95 ** 20", "q5_answer": 'q5 = "PPPPP"', "q6_answer": 'q6 = "D"',
+                   "q7_answer": 'q7 = "cabb"', "q8_answer": 'q8 = "C"', "q9_answer": 'q9 = ["F", "F", "F", "T", "F"]'},
+        "partly_failed": ["q2_exact_bound", "q5_evidence_levels", "q8_fda_statement"],
     },
 }
 

@@ -61,24 +61,31 @@ def import_time() -> None:
 
 
 def widget_callbacks() -> None:
-    from exocourse import biology
+    """Median time of one update callback (Python side) for each interactive piece, over 40 changes."""
+    from exocourse import biology, diagnostics, regulation, risk, therapeutics
 
-    view = biology.nta_explorer()
-    menu = view.controls["method"]
-    choices = [value for _, value in menu.options]
-    times = []
-    for i in range(40):
-        start = time.perf_counter()
-        menu.value = choices[i % len(choices)] if choices[i % len(choices)] != menu.value else choices[(i + 1) % len(choices)]
-        times.append(time.perf_counter() - start)
-    builder = biology.marker_panel_builder()
-    box_times = []
-    for box in list(builder.controls.values()) * 2:
-        start = time.perf_counter()
-        box.value = not box.value
-        box_times.append(time.perf_counter() - start)
-    print(f"\n## Widget update callbacks (Python side): NTA explorer median {statistics.median(times) * 1000:.1f} ms, "
-          f"marker builder median {statistics.median(box_times) * 1000:.1f} ms")
+    cases = [
+        ("NTA explorer", biology.nta_explorer, "method", None),
+        ("marker panel", biology.marker_panel_builder, "cd63", [True, False]),
+        ("predictive values", diagnostics.predictive_value_explorer, "prevalence", [5.0, 30.0]),
+        ("cut-point explorer", diagnostics.cutpoint_explorer, "cutpoint", [10.0, 20.0]),
+        ("trial phases", therapeutics.trial_phase_explorer, "product_type", None),
+        ("approvals", therapeutics.development_path_explorer, "candidates", [100, 500]),
+        ("zero events", risk.zero_events_explorer, "patients", [300, 3000]),
+        ("sterility", risk.sterility_explorer, "units", [20, 100]),
+        ("361/351 tool", regulation.pathway_explorer, "q1", [True, False]),
+    ]
+    print("\n## Widget update callbacks (Python side), median of 40 changes")
+    for name, factory, control, values in cases:
+        widget = factory().controls[control]
+        if values is None:
+            values = [o[1] if isinstance(o, tuple) else o for o in widget.options][:2]
+        times = []
+        for i in range(40):
+            start = time.perf_counter()
+            widget.value = values[i % 2]
+            times.append(time.perf_counter() - start)
+        print(f"{name}: {statistics.median(times) * 1000:.1f} ms")
 
 
 def autograde_cost() -> None:

@@ -172,9 +172,9 @@ def predictive_value_explorer(prevalence: float = 0.10, sensitivity: float = 0.9
     sliders = {
         "prevalence": w.FloatSlider(value=100 * prevalence, min=0.5, max=60, step=0.5,
                                     description="Prevalence (%)", style=style, layout=layout),
-        "sensitivity": w.FloatSlider(value=100 * sensitivity, min=50, max=99.5, step=0.5,
+        "sensitivity": w.FloatSlider(value=100 * sensitivity, min=5, max=99.5, step=0.5,
                                      description="Sensitivity (%)", style=style, layout=layout),
-        "specificity": w.FloatSlider(value=100 * specificity, min=50, max=99.5, step=0.5,
+        "specificity": w.FloatSlider(value=100 * specificity, min=5, max=99.5, step=0.5,
                                      description="Specificity (%)", style=style, layout=layout),
     }
     for slider in sliders.values():

@@ -106,3 +106,9 @@ def test_confusion_matrix_file_errors_are_plain(tmp_path):
     bad.write_text("a,b\n1,2\n")
     with pytest.raises(InputError, match="2×2"):
         dx.load_confusion_matrix(str(bad))
+
+
+def test_explorer_starts_at_the_values_the_lesson_uses():
+    view = dx.predictive_value_explorer(prevalence=0.30, sensitivity=0.90, specificity=0.35)
+    assert view.controls["specificity"].value == 35
+    assert "false positives: 455" in " ".join(trace.name for trace in view.figures["patients"].data)

@@ -17,7 +17,7 @@ from conftest import ROOT
 from exocourse.learner_edition import find_leaks, secrets_of, with_python_on_path
 
 pytestmark = pytest.mark.xdist_group("nbgrader")
-ASSIGNMENTS = ["ps1", "ps2", "ps3"]
+ASSIGNMENTS = ["ps1", "ps2", "ps3", "ps4"]
 # Per assignment: points the tests can award, points of the whole assignment, a realistic partly-wrong
 # submission (answer cell grade id → code) and what it must score, and which tests it must fail.
 EXPECTED = {
@@ -42,6 +42,13 @@ EXPECTED = {
                    "q4_answer": "q4 = 0.95 ** 20", "q5_answer": 'q5 = "PPPPP"', "q6_answer": 'q6 = "D"',
                    "q7_answer": 'q7 = "cabb"', "q8_answer": 'q8 = "C"', "q9_answer": 'q9 = ["F", "F", "F", "T", "F"]'},
         "partly_failed": ["q2_exact_bound", "q5_evidence_levels", "q8_fda_statement"],
+    },
+    "ps4": {
+        "autograded": 9, "total": 15, "partly_points": 2 + 1 + 2 + 1,
+        "partly": {"q1_answer": 'q1 = "ace"', "q2_answer": 'q2 = reading_grade(open("draft_consent.txt").read())',
+                   "q3_answer": 'q3 = "A"', "q4_answer": 'q4 = "umsw"', "q5_answer": "q5 = 29", "q6_answer": 'q6 = "D"',
+                   "q7_answer": 'q7 = "A"'},
+        "partly_failed": ["q3_grade_meaning", "q5_lookalikes", "q7_foundations"],
     },
 }
 

@@ -1,0 +1,210 @@
+"""Appraising a patient-facing claims page: find look-alike letters, then judge each claim against evidence.
+
+Look-alikes are found with the confusable-homoglyphs package (built from Unicode's confusables data), never with
+a hand-written table: a character is flagged when its script is not Latin or Common and Unicode lists it as
+confusable with a plain (ASCII) Latin letter.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import lru_cache
+
+from exocourse import data
+from exocourse.paths import data_dir
+
+MAX_CHARACTERS = 200_000
+VERDICTS = ["supported", "misleading", "unsupported", "wrong"]
+
+
+class InputError(ValueError):
+    """Bad input to the claims tools; the message is written for the learner."""
+
+
+@dataclass(frozen=True)
+class LookAlike:
+    position: int
+    character: str
+    script: str
+    looks_like: str
+    name: str
+
+
+@lru_cache(maxsize=4096)
+def _latin_twin(character: str) -> tuple[str, str, str] | None:
+    """(script, Latin character it imitates, Unicode name) for a look-alike character, else None."""
+    from confusable_homoglyphs import categories, confusables
+
+    script = categories.alias(character)
+    if script in ("LATIN", "COMMON") or not character.strip():
+        return None
+    found = confusables.is_confusable(character, greedy=False, preferred_aliases=["latin"])
+    if not found:
+        return None
+    for glyph in found[0]["homoglyphs"]:
+        # Only twins of plain ASCII letters count: that is what spoofed English text imitates.
+        if categories.alias(glyph["c"]) == "LATIN" and glyph["c"].isascii() and glyph["c"].isalpha():
+            return script, glyph["c"], glyph["n"]
+    return None
+
+
+def _checked_text(text) -> str:
+    if not isinstance(text, str):
+        raise InputError("Give the text as text (in quotes).")
+    if len(text) > MAX_CHARACTERS:
+        raise InputError(f"The text is {len(text):,} characters long; check at most {MAX_CHARACTERS:,} at a time.")
+    return text
+
+
+def find_lookalikes(text) -> list[LookAlike]:
+    """Every character of `text` that imitates a Latin letter from another script, with its position."""
+    found = []
+    for position, character in enumerate(_checked_text(text)):
+        twin = _latin_twin(character)
+        if twin:
+            found.append(LookAlike(position, character, twin[0], twin[1], twin[2]))
+    return found
+
+
+def normalise(text) -> str:
+    """The text with every look-alike replaced by the Latin letter it imitates."""
+    text = _checked_text(text)
+    swaps = {item.position: item.looks_like for item in find_lookalikes(text)}
+    return "".join(swaps.get(i, ch) for i, ch in enumerate(text))
+
+
+def count_lookalikes(text) -> int:
+    return len(find_lookalikes(text))
+
+
+def seed_page() -> str:
+    """The case material: an anonymous patient-facing web text, kept exactly as found (data/claims/)."""
+    return (data_dir() / "claims" / "seed_page.txt").read_text(encoding="utf-8")
+
+
+def claims() -> list[dict]:
+    """The course's evidence-based verdict on each claim of the seed page, with sources."""
+    return data.rows("seed_claims")
+
+
+def highlighted_html(text) -> str:
+    """The text with each look-alike marked (bold, underlined and bracketed, not by colour alone)."""
+    swaps = {item.position: item for item in find_lookalikes(text)}
+    out = []
+    for i, character in enumerate(text):
+        item = swaps.get(i)
+        if item:
+            out.append(f"<mark title='{html.escape(item.script)} letter that looks like “{item.looks_like}”'>"
+                       f"<strong><u>[{html.escape(character)}]</u></strong></mark>")
+        else:
+            out.append(html.escape(character))
+    return "".join(out)
+
+
+# ------------------------------------------------------------------------------------------------- views ---
+def lookalike_highlighter(text: str | None = None):
+    """Widget: the page with its look-alike letters marked, a count by script, and the normalised text."""
+    import ipywidgets as w
+
+    text = seed_page() if text is None else text
+    show_normalised = w.ToggleButton(value=False, description="Show the normalised text",
+                                     tooltip="Replace each look-alike letter with the Latin letter it imitates")
+    readout = w.HTML()
+
+    def update(_=None):
+        items = find_lookalikes(text)
+        by_letter: dict[str, int] = {}
+        for item in items:
+            by_letter[f"{item.character} ({item.script}) → {item.looks_like}"] = by_letter.get(
+                f"{item.character} ({item.script}) → {item.looks_like}", 0) + 1
+        table = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in sorted(by_letter.items()))
+        body = html.escape(normalise(text)) if show_normalised.value else highlighted_html(text)
+        readout.value = (f"<p><strong>{len(items)} look-alike letters</strong> in {len(text):,} characters "
+                         "(each shown bracketed, bold and underlined).</p>"
+                         f"<table><thead><tr><th scope='col'>Letter (script) → imitates</th>"
+                         f"<th scope='col'>Count</th></tr></thead><tbody>{table}</tbody></table>"
+                         f"<blockquote>{body}</blockquote>")
+
+    show_normalised.observe(update, names="value")
+    update()
+    view = w.VBox([show_normalised, readout])
+    view.controls, view.readout = {"normalised": show_normalised}, readout
+    return view
+
+
+def claim_cards():
+    """Widget: a deck of the page's claims; judge each, then see the course's verdict and its sources."""
+    import ipywidgets as w
+
+    deck = claims()
+    state = {"card": 0}
+    claim = w.HTML()
+    verdict = w.RadioButtons(options=[v.capitalize() for v in VERDICTS], value=None, description="Your verdict",
+                             style={"description_width": "initial"})
+    check = w.Button(description="Check my verdict", tooltip="Compare with the course's verdict")
+    previous = w.Button(description="Previous claim", tooltip="Previous claim")
+    following = w.Button(description="Next claim", tooltip="Next claim")
+    feedback = w.HTML()
+
+    def show(_=None):
+        card = deck[state["card"]]
+        claim.value = (f"<p><strong>Claim {state['card'] + 1} of {len(deck)}:</strong> "
+                       f"“{html.escape(card['claim'])}”</p>")
+        verdict.value = None
+        feedback.value = ""
+
+    def on_check(_=None):
+        if verdict.value is None:
+            feedback.value = "<p>Choose a verdict first.</p>"
+            return
+        card = deck[state["card"]]
+        agrees = verdict.value.lower() == card["verdict"]
+        refs = " ".join(f"[{r}]" for r in card["reference"].split())
+        feedback.value = (f"<p><strong>{'✔ Same as' if agrees else '✘ Different from'} the course's verdict: "
+                          f"{html.escape(card['verdict'])}.</strong> {html.escape(card['explanation'])} "
+                          f"{html.escape(refs)}</p>")
+
+    def move(step):
+        state["card"] = (state["card"] + step) % len(deck)
+        show()
+
+    check.on_click(on_check)
+    previous.on_click(lambda _: move(-1))
+    following.on_click(lambda _: move(1))
+    show()
+    view = w.VBox([claim, verdict, w.HBox([check, previous, following]), feedback])
+    view.controls, view.readout, view.check, view.move, view.state = ({"verdict": verdict}, feedback, on_check, move,
+                                                                      state)
+    return view
+
+
+def readability_comparison(rewrite: str | None = None):
+    """Widget: reading grade of the original page (normalised) next to a rewrite you type."""
+    import ipywidgets as w
+
+    from exocourse.consent import TARGET_GRADE, reading_grade
+    from exocourse.consent import InputError as ConsentInputError
+
+    original = normalise(seed_page())
+    box = w.Textarea(value=rewrite or "", description="Your rewrite", placeholder="Write a grade-8 paragraph here",
+                     style={"description_width": "initial"}, layout=w.Layout(width="100%", height="140px"))
+    button = w.Button(description="Compare reading grades", tooltip="Compare reading grades")
+    readout = w.HTML()
+
+    def run(_=None):
+        rows = [("Original page (normalised)", f"{reading_grade(original):.1f}")]
+        try:
+            rows.append(("Your rewrite", f"{reading_grade(box.value):.1f}"))
+            note = ""
+        except ConsentInputError as problem:
+            note = f"<p>{html.escape(str(problem))}</p>"
+        body = "".join(f"<tr><td>{html.escape(a)}</td><td>{b}</td></tr>" for a, b in rows)
+        readout.value = (f"{note}<table><thead><tr><th scope='col'>Text</th><th scope='col'>Flesch–Kincaid grade"
+                         f"</th></tr></thead><tbody>{body}</tbody></table>"
+                         f"<p>Target for patient materials: grade {TARGET_GRADE:.0f} or lower.</p>")
+
+    button.on_click(run)
+    view = w.VBox([box, button, readout])
+    view.controls, view.readout, view.run = {"text": box}, readout, run
+    return view

@@ -1,0 +1,67 @@
+import pytest
+
+from exocourse import consent
+from exocourse.consent import InputError
+
+GOOD = None  # filled from the data's good sample
+
+
+def sample(name):
+    from exocourse import data
+
+    return next(row["text"] for row in data.rows("consent_samples") if row["name"] == name)
+
+
+def test_every_element_names_its_source_and_keywords():
+    rows = consent.elements()
+    assert len(rows) >= 10
+    assert all(row["reference"] and row["keywords"].strip() and row["source_text"] for row in rows)
+
+
+def test_a_complete_plain_draft_has_no_missing_elements_and_a_low_grade():
+    audit = consent.audit_consent_form(sample("complete plain-language draft"))
+    assert audit.missing == [] and audit.grade <= consent.TARGET_GRADE
+
+
+def test_a_clinic_style_draft_misses_elements_and_gets_suggestions():
+    audit = consent.audit_consent_form(sample("clinic-style draft"))
+    missing = {e["element"] for e in audit.missing}
+    assert {"regulatory_status", "alternatives", "voluntary"} & missing
+    assert any(s.startswith("Add ") for s in audit.suggestions)
+
+
+@pytest.mark.parametrize("bad,message", [("", "empty"), ("   \n", "empty"), (None, "as text"), (12, "as text"),
+                                         ("x " * 20_000, "characters long")])
+def test_bad_input_gets_a_clear_message(bad, message):
+    with pytest.raises(InputError, match=message):
+        consent.audit_consent_form(bad)
+
+
+def test_reading_grade_is_the_pinned_flesch_kincaid():
+    assert consent.reading_grade("The cat sat on the mat. It was a sunny day.") < 3
+
+
+def test_auditor_widget_reports_empty_text_without_a_traceback():
+    view = consent.consent_auditor()
+    view.run()
+    assert "empty" in view.readout.value
+    view.controls["sample"].value = "clinic-style draft"
+    view.run()
+    assert "✘ Missing" in view.readout.value and "reading grade" in view.readout.value
+
+
+def test_conversation_gives_feedback_and_counts_strong_responses():
+    view = consent.conversation()
+    view.respond()
+    assert "Choose a response first" in view.readout.value
+    view.controls["response"].value = 0
+    view.respond()
+    assert "response." in view.readout.value
+    view.next()
+    assert view.state["turn"] == 1
+
+
+def test_teach_back_card_shows_prompts():
+    view = consent.teach_back_card()
+    view.reveal()
+    assert "Teach-back prompts" in view.readout.value and "<li>" in view.readout.value

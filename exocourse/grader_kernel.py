@@ -298,6 +298,9 @@ class Guard:
 
         self.guarded_transform = guarded_transform
         shell.transform_cell = guarded_transform
+        # Tracebacks in minimal mode quote no source lines, so an interrupted or failing hidden test cannot show
+        # its code (or a key) in the learner's feedback.
+        shell.InteractiveTB.set_mode(mode="Minimal")
         atexit.register(self.check)
 
     def before_cell(self, info=None) -> None:
@@ -309,6 +312,9 @@ class Guard:
 
     def check(self) -> None:
         record = self.monitor.record
+        if self.shell.InteractiveTB.mode != "Minimal":
+            record("IPython traceback mode", f"changed to {self.shell.InteractiveTB.mode}")
+            self.shell.InteractiveTB.set_mode(mode="Minimal")
         if self.shell.__dict__.get("transform_cell") is not self.guarded_transform:
             record("IPython input transformer", "transform_cell replaced")
             self.shell.transform_cell = self.guarded_transform

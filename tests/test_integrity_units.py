@@ -69,3 +69,20 @@ def test_monitor_flags_reads_of_other_learners_but_not_own_files(tmp_path):
     text = log.read_text()
     assert "nta_sample" not in text and "submitted/ben" in text and "writes ../../../gradebook.db" in text
     assert "starts another program" in text
+
+
+def test_grading_kernel_tracebacks_quote_no_source(tmp_path):
+    """An error inside a hidden test must not show the test's code: the grading kernel uses minimal tracebacks."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from exocourse.grader_kernel import KERNEL_AUDITED, install_kernelspecs
+
+    install_kernelspecs()
+    source = "### BEGIN HIDDEN TESTS\nsecret_key = 'abc123'\nraise ValueError('boom')\n### END HIDDEN TESTS"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    NotebookClient(nb, kernel_name=KERNEL_AUDITED, timeout=30, allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    error = nb.cells[0].outputs[0]
+    text = "\n".join(error.traceback)
+    assert error.ename == "ValueError" and "HIDDEN" not in text and "abc123" not in text

@@ -37,18 +37,18 @@ EXPECTED = {
         "partly_failed": ["q2_ppv", "q4_cutpoint", "q6_preanalytical", "q9_ind_or_clinic"],
     },
     "ps3": {
-        "autograded": 13, "total": 16, "partly_points": 1 + 1 + 2 + 1 + 2 + 2,
+        "autograded": 14, "total": 17, "partly_points": 1 + 1 + 2 + 1 + 2 + 2,
         "partly": {"q1_answer": "q1 = 3 / 400", "q2_answer": "q2 = 3 / 400", "q3_answer": "q3 = patients_needed(0.002)",
                    "q4_answer": "q4 = 0.95 ** 20", "q5_answer": 'q5 = "PPPPP"', "q6_answer": 'q6 = "D"',
-                   "q7_answer": 'q7 = "cabb"', "q8_answer": 'q8 = "C"', "q9_answer": 'q9 = ["F", "F", "F", "T", "F"]'},
-        "partly_failed": ["q2_exact_bound", "q5_evidence_levels", "q8_fda_statement"],
+                   "q7_answer": 'q7 = "cabb"', "q8_answer": 'q8 = "C"', "q9_answer": 'q9 = ["F", "F", "F", "T", "F"]', "q7b_answer": 'q7b = "D"'},
+        "partly_failed": ["q2_exact_bound", "q5_evidence_levels", "q7b_deciding_rule", "q8_fda_statement"],
     },
     "ps4": {
-        "autograded": 9, "total": 15, "partly_points": 2 + 1 + 2 + 1,
+        "autograded": 11, "total": 17, "partly_points": 2 + 1 + 2 + 1 + 1,
         "partly": {"q1_answer": 'q1 = "ace"', "q2_answer": 'q2 = reading_grade(open("draft_consent.txt").read())',
                    "q3_answer": 'q3 = "A"', "q4_answer": 'q4 = "umsw"', "q5_answer": "q5 = 29", "q6_answer": 'q6 = "D"',
-                   "q7_answer": 'q7 = "A"'},
-        "partly_failed": ["q3_grade_meaning", "q5_lookalikes", "q7_foundations"],
+                   "q7_answer": 'q7 = "A"', "q4b_answer": 'q4b = "b"', "q5b_answer": "q5b = 0"},
+        "partly_failed": ["q3_grade_meaning", "q5_lookalikes", "q5b_first_position", "q7_foundations"],
     },
 }
 
@@ -78,7 +78,7 @@ def course(tmp_path_factory):
     for item in ["course.yml", "course.d", "nbgrader_config.py", "assignments/source"]:
         (root / item).parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if (ROOT / item).is_dir() else shutil.copy2)(ROOT / item, root / item)
-    os.environ["EXOCOURSE_CELL_TIMEOUT"] = "5"
+    os.environ["EXOCOURSE_CELL_TIMEOUT"] = "10"  # ps4 loads a reading-grade dictionary (1–4 s when busy)
     os.environ["PATH"] = with_python_on_path(dict(os.environ))["PATH"]
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     api = NbGraderAPI(config=config)

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 ASSIGNMENT ?= ps1
 export PATH := $(CURDIR)/$(BIN):$(PATH)   # nbgrader calls `alembic` by name
 
-.PHONY: lab test lint render release autograde integrity learner-edition review-due data benchmark help
+.PHONY: lab test lint render release autograde integrity learner-edition static-edition review-due data benchmark help
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,6 +48,9 @@ integrity: $(VENV)/.runtime-installed  ## instructor: list submissions of ASSIGN
 
 learner-edition: $(VENV)/.runtime-installed  ## build build/learner-edition: what learners and hub images get
 	$(BIN)/python -m exocourse.learner_edition build/learner-edition
+
+static-edition: $(VENV)/.runtime-installed  ## build build/static: each lesson as one accessible HTML page (offline)
+	$(BIN)/python -m exocourse.static_edition build/static
 
 review-due: $(VENV)/.runtime-installed  ## list lessons due for content review
 	$(BIN)/python -m exocourse.render --review-due

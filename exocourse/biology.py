@@ -247,15 +247,21 @@ def marker_panel_builder(preset: list[str] | None = None):
         "single_ev_image": "Single-vesicle images",
         "single_ev_analysis": "Single-particle analysis",
     }
+    from exocourse.plots import WRAP_CLASS, WRAP_STYLE
+
     preset = set(preset or [])
     boxes: dict[str, w.Checkbox] = {}
     columns = []
     for group, title in group_titles.items():
         members = [row for row in characterization_items() if row["group"] == group]
         for row in members:
-            boxes[row["item"]] = w.Checkbox(value=row["item"] in preset, description=row["label"], indent=False)
-        columns.append(w.VBox([w.HTML(f"<strong>{html.escape(title)}</strong>")]
-                              + [boxes[row["item"]] for row in members], layout=w.Layout(min_width="230px")))
+            boxes[row["item"]] = w.Checkbox(value=row["item"] in preset, description=row["label"], indent=False,
+                                            layout=w.Layout(width="auto"))
+        # WRAP_STYLE (once, in the first heading) lets long tick-box labels wrap instead of being cut off.
+        style = WRAP_STYLE if not columns else ""
+        columns.append(w.VBox([w.HTML(f"{style}<strong>{html.escape(title)}</strong>")]
+                              + [boxes[row["item"]] for row in members],
+                              layout=w.Layout(width="250px", margin="0 16px 8px 0")))
     report = w.HTML()
 
     def update(_=None):
@@ -270,6 +276,7 @@ def marker_panel_builder(preset: list[str] | None = None):
         box.observe(update, names="value")
     update()
     view = w.VBox([w.HBox(columns, layout=w.Layout(flex_flow="row wrap")), report])
+    view.add_class(WRAP_CLASS)
     view.controls = boxes
     view.readout = report
     return view

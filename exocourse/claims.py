@@ -11,7 +11,7 @@ import html
 from dataclasses import dataclass
 from functools import lru_cache
 
-from exocourse import data
+from exocourse import data, plots
 from exocourse.paths import data_dir
 
 MAX_CHARACTERS = 200_000
@@ -109,7 +109,8 @@ def lookalike_highlighter(text: str | None = None):
 
     text = seed_page() if text is None else text
     show_normalised = w.ToggleButton(value=False, description="Show the normalised text",
-                                     tooltip="Replace each look-alike letter with the Latin letter it imitates")
+                                     tooltip="Replace each look-alike letter with the Latin letter it imitates",
+                                     layout=w.Layout(width="fit-content"))
     readout = w.HTML()
 
     def update(_=None):
@@ -142,9 +143,10 @@ def claim_cards():
     claim = w.HTML()
     verdict = w.RadioButtons(options=[v.capitalize() for v in VERDICTS], value=None, description="Your verdict",
                              style={"description_width": "initial"})
-    check = w.Button(description="Check my verdict", tooltip="Compare with the course's verdict")
-    previous = w.Button(description="Previous claim", tooltip="Previous claim")
-    following = w.Button(description="Next claim", tooltip="Next claim")
+    check = w.Button(description="Check my verdict", tooltip="Compare with the course's verdict",
+                     layout=w.Layout(width="fit-content"))
+    previous = w.Button(description="Previous claim", tooltip="Previous claim", layout=w.Layout(width="fit-content"))
+    following = w.Button(description="Next claim", tooltip="Next claim", layout=w.Layout(width="fit-content"))
     feedback = w.HTML()
 
     def show(_=None):
@@ -188,8 +190,9 @@ def readability_comparison(rewrite: str | None = None):
 
     original = normalise(seed_page())
     box = w.Textarea(value=rewrite or "", description="Your rewrite", placeholder="Write a grade-8 paragraph here",
-                     style={"description_width": "initial"}, layout=w.Layout(width="100%", height="140px"))
-    button = w.Button(description="Compare reading grades", tooltip="Compare reading grades")
+                     style={"description_width": "initial"}, layout=w.Layout(width=plots.FULL_WIDTH, height="140px"))
+    button = w.Button(description="Compare reading grades", tooltip="Compare reading grades",
+                      layout=w.Layout(width="fit-content"))
     readout = w.HTML()
 
     def run(_=None):

@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from exocourse import data
+from exocourse import data, plots
 
 MAX_CHARACTERS = 20_000
 TARGET_GRADE = 8.0
@@ -99,11 +99,12 @@ def consent_auditor(sample: str | None = None):
 
     samples = {row["name"]: row["text"] for row in data.rows("consent_samples")}
     menu = w.Dropdown(options=["(paste your own)", *samples], value=sample or "(paste your own)",
-                      description="Sample draft", style={"description_width": "initial"})
+                      description="Sample draft", style={"description_width": "initial"},
+                      layout=w.Layout(width="auto", max_width="100%"))
     box = w.Textarea(value=samples.get(sample or "", ""), description="Draft consent text",
                      placeholder="Paste or type a draft consent text here",
-                     style={"description_width": "initial"}, layout=w.Layout(width="100%", height="180px"))
-    button = w.Button(description="Audit this draft", tooltip="Audit this draft")
+                     style={"description_width": "initial"}, layout=w.Layout(width=plots.FULL_WIDTH, height="180px"))
+    button = w.Button(description="Audit this draft", tooltip="Audit this draft", layout=w.Layout(width="fit-content"))
     readout = w.HTML()
 
     def pick(_=None):
@@ -135,13 +136,15 @@ def conversation():
     patient = w.HTML()
     choice = w.RadioButtons(options=[], value=None, description="Your response",
                             style={"description_width": "initial"}, layout=w.Layout(width="100%", flex_flow="column"))
-    respond = w.Button(description="Respond", tooltip="Give this response")
-    following = w.Button(description="Next question", tooltip="Go to the patient's next question", disabled=True)
+    respond = w.Button(description="Respond", tooltip="Give this response", layout=w.Layout(width="fit-content"))
+    following = w.Button(description="Next question", tooltip="Go to the patient's next question", disabled=True,
+                          layout=w.Layout(width="fit-content"))
     feedback = w.HTML()
 
     def show(_=None):
         turn = turns[state["turn"]]
-        patient.value = (f"<p><strong>Patient (question {state['turn'] + 1} of {len(turns)}):</strong> "
+        patient.value = (f"{plots.WRAP_STYLE}<p><strong>Patient (question {state['turn'] + 1} of "
+                         f"{len(turns)}):</strong> "
                          f"“{html.escape(turn['patient'])}”</p>")
         choice.options = [(option["text"], n) for n, option in enumerate(turn["options"])]
         choice.value = None
@@ -170,6 +173,7 @@ def conversation():
     following.on_click(on_next)
     show()
     view = w.VBox([patient, choice, w.HBox([respond, following]), feedback])
+    view.add_class(plots.WRAP_CLASS)  # the responses are sentences: let them wrap instead of being cut off
     view.controls, view.readout, view.respond, view.next, view.state = ({"response": choice}, feedback, on_respond,
                                                                         on_next, state)
     return view
@@ -184,8 +188,9 @@ def teach_back_card():
 
     card = yaml.safe_load((data_dir() / "consent" / "teach_back.yml").read_text(encoding="utf-8"))
     box = w.Textarea(description="Your teach-back question", placeholder="How would you check understanding?",
-                     style={"description_width": "initial"}, layout=w.Layout(width="100%", height="80px"))
-    button = w.Button(description="Compare with the card", tooltip="Show the course's teach-back prompts")
+                     style={"description_width": "initial"}, layout=w.Layout(width=plots.FULL_WIDTH, height="80px"))
+    button = w.Button(description="Compare with the card", tooltip="Show the course's teach-back prompts",
+                      layout=w.Layout(width="fit-content"))
     readout = w.HTML()
 
     def reveal(_=None):

@@ -21,6 +21,26 @@ PATTERNS = ["", "/", ".", "x", "\\", "+"]
 BACKGROUND = "#FFFFFF"
 TEMPLATE_NAME = "exocourse"
 
+# ipywidgets draws a description on one line and cuts a long one off ("…") or pushes its box into sideways
+# scrolling, so a learner cannot read the whole question or label (WCAG 1.3.1, 1.4.10). A view whose labels can be
+# long carries WRAP_CLASS, and one of its HTML widgets carries WRAP_STYLE, so that those labels wrap instead.
+WRAP_CLASS = "exocourse-wrap"
+WRAP_STYLE = (
+    "<style>"
+    ".exocourse-wrap .widget-radio > .widget-label, .exocourse-wrap .widget-radio-box label,"
+    " .exocourse-wrap .widget-checkbox .widget-label-basic, .exocourse-wrap .widget-checkbox .widget-label-basic span"
+    " {white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.4;}"
+    " .exocourse-wrap .widget-radio > .widget-label {display: block; margin-bottom: 4px;}"
+    " .exocourse-wrap .widget-radio-box label {display: flex; align-items: flex-start; margin: 2px 0;}"
+    " .exocourse-wrap .widget-radio-box input {order: -1; float: none; flex: none; margin-top: 4px;}"
+    " .exocourse-wrap .widget-checkbox {height: auto; min-height: var(--jp-widgets-inline-height);}"
+    " .exocourse-wrap .widget-checkbox .widget-label-basic {align-items: flex-start;}"
+    " .exocourse-wrap .widget-checkbox input {margin-top: 3px;}"
+    "</style>")
+# A labelled text box as wide as its view: width 100% plus ipywidgets' own margins overflows the view and makes it
+# scroll sideways (WCAG 1.4.10), so full-width controls leave room for those margins.
+FULL_WIDTH = "calc(100% - 8px)"
+
 
 def contrast_ratio(colour: str, background: str = BACKGROUND) -> float:
     """WCAG 2.1 contrast ratio between two #RRGGBB colours (1 to 21)."""

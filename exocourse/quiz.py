@@ -35,6 +35,8 @@ def self_check(module: str, check_id: str):
 
     import ipywidgets as w
 
+    from exocourse.plots import WRAP_CLASS, WRAP_STYLE
+
     check = self_checks(module)[check_id]
     options = [(f"{letter}. {text}", letter) for letter, text in check["options"].items()]
     choice = w.RadioButtons(options=options, value=None, description=check["question"],
@@ -42,15 +44,18 @@ def self_check(module: str, check_id: str):
                             layout=w.Layout(width="100%", flex_flow="column"))
     button = w.Button(description="Check my answer", button_style="", icon="check",
                       tooltip="Check my answer", layout=w.Layout(width="auto", min_height="32px"))
-    feedback = w.HTML(value="")
+    # WRAP_STYLE lets the question and the options wrap instead of being cut off; role=alert has screen readers
+    # announce the feedback when it appears.
+    feedback = w.HTML(value=WRAP_STYLE)
 
     def on_check(_=None):
         result = assess_self_check(check, choice.value)
-        feedback.value = f"<p><strong>{html.escape(result.text)}</strong></p>"
+        feedback.value = f"{WRAP_STYLE}<p role='alert'><strong>{html.escape(result.text)}</strong></p>"
 
     button.on_click(on_check)
     box = w.VBox([choice, button, feedback], layout=w.Layout(border="1px solid #505050", padding="8px",
                                                              margin="8px 0"))
+    box.add_class(WRAP_CLASS)
     box.check = on_check  # lets tests and the browser tests press the button from Python
     return box
 

@@ -72,7 +72,7 @@ def pathway_explorer():
     items = scenarios()
     menu = w.Dropdown(options=[("Your own product (answer the questions)", -1)] +
                       [(s["title"], n) for n, s in enumerate(items)], value=0, description="Scenario",
-                      style={"description_width": "initial"}, layout=w.Layout(width="640px"))
+                      style={"description_width": "initial"}, layout=w.Layout(width="auto", max_width="100%"))
     description = w.HTML()
     radios = {q["id"]: w.RadioButtons(options=[("Yes", True), ("No", False)], value=None, description=q["text"],
                                       style={"description_width": "initial"},
@@ -83,11 +83,13 @@ def pathway_explorer():
     def load_scenario(_=None):
         if menu.value >= 0:
             scenario = items[menu.value]
-            description.value = f"<p><strong>Scenario.</strong> {html.escape(scenario['description'])}</p>"
+            description.value = (f"{plots.WRAP_STYLE}<p><strong>Scenario.</strong> "
+                                 f"{html.escape(scenario['description'])}</p>")
             for radio in radios.values():
                 radio.value = None
         else:
-            description.value = "<p>Describe your product to yourself, then answer each question.</p>"
+            description.value = (f"{plots.WRAP_STYLE}<p>Describe your product to yourself, then answer each "
+                                 "question.</p>")
         update()
 
     def update(_=None):
@@ -114,6 +116,7 @@ def pathway_explorer():
         radio.observe(update, names="value")
     load_scenario()
     view = w.VBox([menu, description, *radios.values(), readout])
+    view.add_class(plots.WRAP_CLASS)  # long questions wrap instead of being cut off
     view.controls, view.readout = {"scenario": menu, **radios}, readout
     return view
 

@@ -182,37 +182,56 @@ def risk_matrix():
                              style={"description_width": "initial"})
     severity = w.IntSlider(value=3, min=1, max=5, description="Your severity (1–5)",
                            style={"description_width": "initial"})
-    place = w.Button(description="Place and compare", tooltip="Place this risk on the matrix and see the evidence")
+    place = w.Button(description="Place and compare", tooltip="Place this risk on the matrix and see the evidence",
+                     layout=w.Layout(width="fit-content"))
     placed: dict[str, tuple[int, int]] = {}
     figure = go.FigureWidget(layout={
-        "title": "Likelihood × severity", "height": 420, "width": 520, "showlegend": True,
+        "title": "Likelihood × severity", "height": 460, "width": 560, "showlegend": True,
+        "margin": {"l": 80, "r": 20, "t": 60, "b": 130},  # room for the x-axis title and the legend below it
         "xaxis": {"title": "Likelihood (1 rare – 5 frequent)", "range": [0.5, 5.5], "dtick": 1},
         "yaxis": {"title": "Severity (1 minor – 5 catastrophic)", "range": [0.5, 5.5], "dtick": 1},
-        "legend": {"orientation": "h", "y": -0.25}})
+        "legend": {"orientation": "h", "y": -0.32}})
+    # The sliders' current setting is drawn at once, so the matrix is never an empty plot and the sliders visibly
+    # move something before the first placement.
+    figure.add_scatter(mode="markers", name="current setting (not placed yet)", x=[likelihood.value],
+                       y=[severity.value], marker={"symbol": "diamond-open", "size": 16, "line": {"width": 2},
+                                                   "color": plots.PALETTE["grey"]})
     figure.add_scatter(mode="markers+text", name="your placement", textposition="top center",
                        marker={"symbol": "circle", "size": 14, "color": plots.PALETTE["blue"]})
     figure.add_scatter(mode="markers", name="course placement",
                        marker={"symbol": "x", "size": 14, "color": plots.PALETTE["vermillion"]})
-    readout = w.HTML("<p>Choose a risk, set your likelihood and severity, then select <em>Place and compare</em>."
-                     "</p>")
+    readout = w.HTML()
+    caption = ("Risk matrix: the open diamond is your current slider setting, circles (numbered) are the risks you "
+               "placed, crosses the course's placement of the same risks. The course's likelihood and severity are "
+               "teaching judgements; the evidence level comes from the cited source.")
+    headers = ("#", "Risk", "Yours (likelihood×severity)", "Course", "Evidence level")
+
+    def describe(first: str) -> None:
+        rows = [(n, r, f"{placed[r][0]}×{placed[r][1]}", f"{table[r]['likelihood']}×{table[r]['severity']}",
+                 table[r]["evidence_level"]) for n, r in enumerate(placed, 1)]
+        rows = rows or [("—", "No risk placed yet", f"{likelihood.value}×{severity.value} (current setting)", "—", "—")]
+        summary = (f"Current setting: likelihood {likelihood.value}, severity {severity.value}. "
+                   f"You placed {len(placed)} risk(s).")
+        readout.value = first + plots.caption_html(caption, summary, rows, headers)
+
+    def on_slide(_=None):
+        figure.data[0].update(x=[likelihood.value], y=[severity.value])
+        describe("<p>Choose a risk, set your likelihood and severity, then select <em>Place and compare</em>.</p>")
 
     def on_place(_=None):
         row = table[menu.value]
         placed[menu.value] = (likelihood.value, severity.value)
         with figure.batch_update():
-            figure.data[0].update(x=[v[0] for v in placed.values()], y=[v[1] for v in placed.values()],
+            figure.data[1].update(x=[v[0] for v in placed.values()], y=[v[1] for v in placed.values()],
                                   text=[f"{n}" for n in range(1, len(placed) + 1)])
-            figure.data[1].update(x=[table[r]["likelihood"] for r in placed], y=[table[r]["severity"] for r in placed])
-        rows = [(n, r, f"{placed[r][0]}×{placed[r][1]}", f"{table[r]['likelihood']}×{table[r]['severity']}",
-                 table[r]["evidence_level"]) for n, r in enumerate(placed, 1)]
-        readout.value = (f"<p><strong>{html.escape(row['risk'])}</strong> — evidence level: "
-                         f"{html.escape(row['evidence_level'])}. {html.escape(row['evidence'])} "
-                         f"[{html.escape(row['reference'])}]</p>") + plots.caption_html(
-            "Risk matrix: circles (numbered) are your placements, crosses the course's. The course's likelihood "
-            "and severity are teaching judgements; the evidence level comes from the cited source.",
-            f"You placed {len(placed)} risk(s).", rows,
-            ("#", "Risk", "Yours (likelihood×severity)", "Course", "Evidence level"))
+            figure.data[2].update(x=[table[r]["likelihood"] for r in placed], y=[table[r]["severity"] for r in placed])
+        describe(f"<p><strong>{html.escape(row['risk'])}</strong> — evidence level: "
+                 f"{html.escape(row['evidence_level'])}. {html.escape(row['evidence'])} "
+                 f"[{html.escape(row['reference'])}]</p>")
 
+    for slider in (likelihood, severity):
+        slider.observe(on_slide, names="value")
+    on_slide()
     place.on_click(on_place)
     view = w.VBox([menu, w.HBox([likelihood, severity]), place, figure, readout])
     view.controls, view.figures, view.readout, view.place = ({"risk": menu, "likelihood": likelihood,

@@ -43,3 +43,7 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"{file}: last reviewed {age} days ago — due for review (make review-due)")
     else:
         terminalreporter.write_line("every lesson was reviewed within the last 365 days")
+
+
+# One JupyterLab server and one Chromium shared by tests/test_browser.py and tests/test_accessibility.py.
+from browser_support import lesson_pool  # noqa: E402, F401

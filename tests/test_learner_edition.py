@@ -42,7 +42,8 @@ def test_build_refuses_when_a_source_answer_leaks(tmp_path):
     import shutil
 
     fake = tmp_path / "course"
-    shutil.copytree(ROOT, fake, ignore=shutil.ignore_patterns(".venv", ".git", "grading", "build", "*.egg-info"))
+    shutil.copytree(ROOT, fake, ignore=shutil.ignore_patterns(".venv", ".git", "grading", "build", "*.egg-info",
+                                                          "screenshots", ".jupyter-test", "node_modules"))
     (fake / "lessons/_leak.md").write_text('q5 = "CECEE"')  # a solution line pasted into a learner file
     with pytest.raises(LeakError, match="CECEE"):
         build(tmp_path / "out", fake)

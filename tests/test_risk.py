@@ -64,13 +64,20 @@ def test_every_risk_has_an_evidence_level_and_a_source():
 
 def test_risk_matrix_places_a_risk_and_shows_its_evidence():
     view = risk.risk_matrix()
+    matrix = view.figures["matrix"]
+    # Before any placement the figure already shows the sliders' setting, and the caption and text version exist.
+    assert list(matrix.data[0].x) == [3] and list(matrix.data[0].y) == [3]
+    assert "<strong>Figure.</strong>" in view.readout.value and "You placed 0 risk(s)" in view.readout.value
+    view.controls["likelihood"].value = 4
+    assert list(matrix.data[0].x) == [4] and "likelihood 4" in view.readout.value
     first = view.controls["risk"].options[0]
     view.controls["likelihood"].value, view.controls["severity"].value = 2, 5
     view.place()
-    assert list(view.figures["matrix"].data[0].x) == [2] and list(view.figures["matrix"].data[0].y) == [5]
+    assert list(matrix.data[1].x) == [2] and list(matrix.data[1].y) == [5]
     course = next(row for row in risk.risks() if row["risk"] == first)
-    assert list(view.figures["matrix"].data[1].x) == [course["likelihood"]]
+    assert list(matrix.data[2].x) == [course["likelihood"]]
     assert course["evidence_level"] in view.readout.value and course["reference"] in view.readout.value
+    assert "You placed 1 risk(s)" in view.readout.value
 
 
 def test_timeline_lists_events_in_date_order_and_moves_the_star():

@@ -27,9 +27,11 @@ c.CourseDirectory.autograded_directory = "grading/autograded"
 c.CourseDirectory.feedback_directory = "grading/feedback"
 c.CourseDirectory.solution_directory = "grading/solution"
 c.CourseDirectory.db_url = f"sqlite:///{GRADING / 'gradebook.db'}"
-# Off a hub, the exchange is a folder inside grading/; a hub's /etc/jupyter/nbgrader_config.py overrides it.
-c.Exchange.root = str(GRADING / "exchange")
-(GRADING / "exchange").mkdir(exist_ok=True)
+# Off a hub, the exchange is a folder inside grading/. On a hub (JUPYTERHUB_API_URL set) the hub's nbgrader
+# config decides (deploy/jupyter/common/nbgrader_config.py): this file is read last, so it must not override it.
+if not os.environ.get("JUPYTERHUB_API_URL"):
+    c.Exchange.root = str(GRADING / "exchange")
+    (GRADING / "exchange").mkdir(exist_ok=True)
 
 # Release copies: a learner sees a plain instruction, not "raise NotImplementedError()".
 c.ClearSolutions.code_stub = {"python": "# Type your answer here, as in the example above, then run this cell."}

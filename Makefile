@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 ASSIGNMENT ?= ps1
 export PATH := $(CURDIR)/$(BIN):$(PATH)   # nbgrader calls `alembic` by name
 
-.PHONY: lab test lint render release autograde integrity learner-edition static-edition review-due data benchmark help
+.PHONY: lab test lint render release autograde integrity learner-edition static-edition review-due knowledge-gain evaluation-summary data benchmark help
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -29,7 +29,7 @@ test: $(VENV)/.dev-installed  ## install what is missing, then run the whole tes
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev-installed  ## check code style
-	$(BIN)/ruff check exocourse tests tools benchmarks nbgrader_config.py
+	$(BIN)/ruff check exocourse tests tools benchmarks deploy nbgrader_config.py
 
 render: $(VENV)/.runtime-installed  ## re-render the README module table, lesson 00 and lesson reference lists
 	$(BIN)/python -m exocourse.render
@@ -46,14 +46,33 @@ autograde: $(VENV)/.runtime-installed  ## instructor: autograde ASSIGNMENT in th
 integrity: $(VENV)/.runtime-installed  ## instructor: list submissions of ASSIGNMENT flagged for review (exit 1 if any)
 	$(BIN)/python -m exocourse.integrity $(ASSIGNMENT)
 
+.PHONY: demo-class completion clear-flag forget-learner
+demo-class: $(VENV)/.runtime-installed  ## run a simulated class of 30 through the whole term (in grading/demo/)
+	$(BIN)/python -m exocourse.demo_class
+
+completion: $(VENV)/.runtime-installed  ## instructor: completion report + certificates (ROSTER=path, default grading/roster.csv)
+	$(BIN)/python -m exocourse.completion report $(if $(ROSTER),--roster "$(ROSTER)")
+
+clear-flag: $(VENV)/.runtime-installed  ## instructor: LEARNER=… ASSIGNMENT=… BY="name" REASON="why" clears a reviewed flag
+	$(BIN)/python -m exocourse.completion clear-flag "$(LEARNER)" "$(ASSIGNMENT)" --by "$(BY)" --reason "$(REASON)"
+
+forget-learner: $(VENV)/.runtime-installed  ## delete LEARNER's data on request (dry run; add YES=1 to delete)
+	$(BIN)/python -m exocourse.learner_data forget "$(LEARNER)" $(if $(YES),--yes)
+
 learner-edition: $(VENV)/.runtime-installed  ## build build/learner-edition: what learners and hub images get
 	$(BIN)/python -m exocourse.learner_edition build/learner-edition
 
 static-edition: $(VENV)/.runtime-installed  ## build build/static: each lesson as one accessible HTML page (offline)
 	$(BIN)/python -m exocourse.static_edition build/static
 
-review-due: $(VENV)/.runtime-installed  ## list lessons due for content review
-	$(BIN)/python -m exocourse.render --review-due
+review-due: $(VENV)/.runtime-installed  ## list lessons and CE dates due for review (a report, never a failure)
+	$(BIN)/python -m exocourse.manifest review-due
+
+knowledge-gain: $(VENV)/.runtime-installed  ## instructor: pre-test vs post-test per learner and cohort (grading/)
+	$(BIN)/python -m exocourse.knowledge_gain
+
+evaluation-summary: $(VENV)/.runtime-installed  ## instructor: anonymous summary of the course evaluations (grading/)
+	$(BIN)/python -m exocourse.evaluation
 
 benchmark: $(VENV)/.dev-installed  ## print the performance figures and the hostile-class table
 	$(BIN)/python benchmarks/run_all.py

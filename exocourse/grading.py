@@ -49,7 +49,9 @@ def _fresh_answers():
 def _normalise(question: str, name: str, value, kind: str, choices: str, length: int | None, decimals: int | None,
                answers=answers):
     if value is _MISSING or value is None or value is Ellipsis:
-        example = {"choice": f'{name} = "A"', "letters": f'{name} = "..."', "number": f"{name} = ..."}[kind]
+        # No example letter: a name followed by a letter would read like the solution line of such a question.
+        example = {"choice": f'{name} = "..." with one letter', "letters": f'{name} = "..."',
+                   "number": f"{name} = ..."}[kind]
         raise NotYet(f"{question}: no answer yet — type your answer in the answer cell ({example}) and run it.")
     try:
         if kind == "choice":

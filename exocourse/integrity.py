@@ -36,7 +36,8 @@ RISKY_MODULES = {"subprocess": "runs other programs", "ctypes": "loads native co
 FILE_CALLS = {"open", "Path", "remove", "unlink", "rename", "replace", "rmtree", "listdir", "scandir", "walk",
               "glob", "copy", "copyfile", "move", "write_text", "write_bytes", "read_text", "read_bytes"}
 SENSITIVE_WORDS = ("gradebook", "submitted", "autograded", "feedback", "assignments/source", "nbgrader")
-ALLOWED_EXTRA_FILES = {"timestamp.txt"}
+# nbgrader itself adds these to every submission that comes through the exchange (submit writes both).
+ALLOWED_EXTRA_FILES = {"timestamp.txt", "submission_secret.txt"}
 
 
 # --------------------------------------------------------------------------------------------- the scan ---

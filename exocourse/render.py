@@ -1,9 +1,9 @@
 """Render the parts of the README and the lessons that come from the manifest and the references table.
 
 `python -m exocourse.render` rewrites the text between <!-- BEGIN name --> and <!-- END name --> markers:
-the module table in README.md and lesson 00, and each lesson's numbered reference list (built from the [id]
-citations in its own markdown). `--check` changes nothing and exits 1 if anything is out of date (a test runs
-it); `--review-due` lists lessons past their review date.
+the module table and the continuing-education (CE) block in README.md and lesson 00, and each lesson's numbered
+reference list (built from the [id] citations in its own markdown). `--check` changes nothing and exits 1 if
+anything is out of date (a test runs it); `--review-due` lists lessons and CE dates due for review.
 """
 
 from __future__ import annotations
@@ -18,23 +18,70 @@ from exocourse.paths import course_root
 BLOCK = re.compile(r"(<!-- BEGIN (?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- END (?P=name) -->)", re.S)
 
 
+def _course_row(a: dict) -> str:
+    covered = sorted({o for item in a["items"] for o in item["objectives"]})
+    minutes = a["minutes"] if a.get("counts_toward_credit", True) else f"({a['minutes']}, not in the total)"
+    return f"| Whole course | Assignment {a['id']}: {a['title']} | {minutes} | {', '.join(covered) or '—'} |"
+
+
 def module_table(m: dict) -> str:
-    """The lessons and assessments with their minutes, as a markdown table."""
+    """The lessons and assignments with their minutes, as a markdown table; the total is the estimated time (the
+    accredited provider, not the course, decides any credit)."""
     lines = ["| Module | Part | Minutes | Objectives |", "|---|---|---:|---|"]
-    total = 0
+    course = {a["id"]: a for a in m["course_assessments"]}
+    pretest = course.pop(m["ce"]["pretest"])
+    total = pretest["minutes"]
     for module in m["modules"]:
         for lesson in module["lessons"]:
             name = Path(lesson["file"]).stem
             lines.append(f"| {module['title']} | Lesson {name[:2]}: {lesson['title']} | {lesson['minutes']} | "
                          f"{', '.join(lesson['objectives']) or '—'} |")
             total += lesson["minutes"]
+            if lesson["file"].startswith("lessons/00_"):  # the pre-test comes right after "Start here"
+                lines.append(_course_row(pretest))
         for a in module["assessments"]:
             covered = sorted({o for item in a["items"] for o in item["objectives"]})
             lines.append(f"| {module['title']} | Assignment {a['id']}: {a['title']} | {a['minutes']} | "
                          f"{', '.join(covered)} |")
             total += a["minutes"]
-    lines.append(f"| **Total** | | **{total}** | |")
+    for a in course.values():
+        lines.append(_course_row(a))
+        total += a["minutes"] if a.get("counts_toward_credit", True) else 0
+    lines.append(f"| **Total estimated time (pre-test, lessons, assignments, post-test)** | | **{total}** | |")
     return "\n".join(lines) + "\n"
+
+
+def _people(ce: dict) -> str:
+    faculty = "\n".join(f"- {p['name']}, {p['credentials']} — {p['role']}" for p in ce["faculty"])
+    disclosures = "\n".join(f"- **{d['name']}:** {d['relationships']} *Mitigation:* {d['mitigation']}"
+                             for d in ce["disclosures"])
+    return f"**Faculty and planners:**\n\n{faculty}\n\n**Financial relationships (past 24 months) and how they were " \
+           f"mitigated:**\n\n{disclosures}\n\n**Commercial support:** {ce['commercial_support']}\n\n"
+
+
+def ce_block(m: dict) -> str:
+    """Continuing-education facts a learner must see before starting: all from course.yml's `ce` mapping."""
+    info = manifest.ce_info(m)
+    hours = f"{info['credit_hours']:g}"
+    todo = ("\n> **For the program:** the entries in square brackets are placeholders that the accredited provider "
+            "replaces before learners start; until then this course offers no CE or CME credit.\n"
+            if info["placeholders"] else "")
+    return (
+        f"**Estimated time:** {hours} hours ({info['credit_minutes']} minutes: lessons, module assignments, "
+        f"pre-test and post-test; the course evaluation is not included).\n\n"
+        f"**Accreditation and credit:** {info['accreditation_statement']}\n\n"
+        f"**Pass mark, announced in advance:** {info['pass_mark_percent']}% on the post-test "
+        f"({info['pass_points']:g} of {info['posttest_points']:g} points). **Completion** means the post-test at or "
+        f"above the pass mark and every module assignment ({', '.join(info['module_assignments'])}) submitted and "
+        f"fully graded. The pre-test is not counted: it shows what you already know. The course evaluation asks how "
+        f"long you spent and for your attestation of that time; hours appear on your certificate only if you attest "
+        f"them there. It also asks whether you saw any commercial bias.\n\n"
+        f"**Release date:** {info['release_date']} · **Last review:** {info['last_review_date']} · "
+        f"**Expiry (termination) date:** {info['expiry_date']}; no credit after that date.\n\n"
+        + _people(info)
+        + f"**Privacy:** {info['privacy_statement']}\n\n"
+        f"**Contact:** {info['contact']}\n" + todo
+    )
 
 
 def course_overview(m: dict) -> str:
@@ -46,7 +93,8 @@ def course_overview(m: dict) -> str:
         f"**Why it matters (practice gap):** {m['practice_gap']}\n\n"
         f"**Learning objectives.** By the end you will be able to:\n\n{objectives}\n\n"
         f"**Lessons, assignments and estimated time:**\n\n{module_table(m)}\n"
-        f"**Pass mark:** {m['pass_mark_percent']}% of the points of each graded assignment.\n\n"
+        f"**Pass mark:** {m['pass_mark_percent']}% on the post-test (details under *Continuing education* "
+        f"below).\n\n"
         f"**Content current as of:** {m['content_current_as_of']}. "
         f"FDA status of exosome products last re-checked: {m['fda_status_rechecked']}.\n\n"
         f"**Clinical disclaimer:** {m['disclaimer']}\n"
@@ -77,7 +125,7 @@ def render_notebook(path: Path, m: dict) -> tuple[str, str]:
     nb = nbformat.reads(old, as_version=4)
     cited_in = [c.source for c in nb.cells if c.cell_type == "markdown" and "<!-- BEGIN references -->" not in c.source]
     renderers = {"course-overview": lambda: course_overview(m), "course-table": lambda: module_table(m),
-                 "references": lambda: reference_list(cited_in)}
+                 "course-ce": lambda: ce_block(m), "references": lambda: reference_list(cited_in)}
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = _replace(cell.source, renderers)
@@ -91,7 +139,7 @@ def outdated(root: Path | None = None, write: bool = False) -> list[str]:
     changes = []
     readme = root / "README.md"
     old = readme.read_text(encoding="utf-8")
-    new = _replace(old, {"course-table": lambda: module_table(m)})
+    new = _replace(old, {"course-table": lambda: module_table(m), "course-ce": lambda: ce_block(m)})
     pairs = [(readme, old, new)]
     for notebook in sorted(root.glob("lessons/*.ipynb")) + sorted(root.glob("assignments/source/*/*.ipynb")):
         pairs.append((notebook, *render_notebook(notebook, m)))
@@ -105,12 +153,7 @@ def outdated(root: Path | None = None, write: bool = False) -> list[str]:
 
 def main(argv: list[str]) -> int:
     if "--review-due" in argv:
-        due = manifest.review_due(manifest.load_manifest())
-        for file, age in due:
-            print(f"{file}: last reviewed {age} days ago — due for content review")
-        if not due:
-            print("No lesson is due for review (every lesson was reviewed in the last 365 days).")
-        return 0
+        return manifest.main(["review-due"])
     if "--check" in argv:
         stale = outdated()
         for path in stale:

@@ -36,13 +36,13 @@ def pytest_terminal_summary(terminalreporter):
     """Content review age is reported here, not failed on (DESIGN section 3)."""
     from exocourse import manifest
 
-    due = manifest.review_due(manifest.load_manifest(ROOT))
+    due = manifest.review_due_report(manifest.load_manifest(ROOT))  # lessons, then CE review and expiry dates
     terminalreporter.write_sep("-", "content review")
     if due:
-        for file, age in due:
-            terminalreporter.write_line(f"{file}: last reviewed {age} days ago — due for review (make review-due)")
+        for line in due:
+            terminalreporter.write_line(f"{line} (make review-due)")
     else:
-        terminalreporter.write_line("every lesson was reviewed within the last 365 days")
+        terminalreporter.write_line("every lesson and the CE dates were reviewed within the last 365 days")
 
 
 # One JupyterLab server and one Chromium shared by tests/test_browser.py and tests/test_accessibility.py.

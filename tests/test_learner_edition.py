@@ -22,6 +22,8 @@ def test_edition_has_lessons_data_package_and_released_assignments_but_no_source
     assert (edition / "assignments/ps1/ps1.ipynb").exists() and (edition / "assignments/ps1/nta_sample.csv").exists()
     assert (edition / "assignments/ps2/ps2.ipynb").exists() and (edition / "assignments/ps2/confusion_matrix.csv").exists()
     assert not (edition / "assignments/source").exists() and not (edition / "nbgrader_config.py").exists()
+    for ce in ("pretest", "posttest", "evaluation"):  # released like the problem sets (issue 7)
+        assert (edition / f"assignments/{ce}/{ce}.ipynb").exists()
     assert not list(edition.rglob("_drafts")) and not list(edition.rglob("tests"))
 
 
@@ -34,7 +36,7 @@ def test_the_leak_scan_would_catch_a_planted_solution(edition, tmp_path):
 
     copy = tmp_path / "copy"
     shutil.copytree(edition, copy)
-    shutil.copy2(SOURCES[0], copy / "assignments/ps1/ps1.ipynb")
+    shutil.copy2(ROOT / "assignments/source/ps1/ps1.ipynb", copy / "assignments/ps1/ps1.ipynb")
     assert any("BEGIN SOLUTION" in leak or "q1 = " in leak for leak in find_leaks(SOURCES, copy))
 
 

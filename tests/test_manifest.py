@@ -80,3 +80,160 @@ def test_review_due_is_a_report_not_a_failure():
     later = dt.date.fromisoformat(M["content_current_as_of"]) + dt.timedelta(days=800)
     assert manifest.review_due(M, today=later)  # all lessons would be due
     assert manifest.review_due(M, today=dt.date.fromisoformat(M["content_current_as_of"])) == []
+
+
+# Continuing-education (CE) metadata: DESIGN section 7, issue 7 part 3.
+
+def _graded_ids(assignment_id: str) -> dict[str, dict]:
+    """grade_id -> nbgrader metadata of the graded cells of an assignment's source notebook."""
+    nb = nbformat.read(ROOT / "assignments/source" / assignment_id / f"{assignment_id}.ipynb", as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"] for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade")}
+
+
+def test_every_objective_is_assessed_by_a_graded_cell_in_a_notebook():
+    """Read from the notebooks themselves: an objective counts only if a graded cell that exists assesses it."""
+    known = {o["id"] for o in manifest.objectives(M)}
+    assessed = set()
+    for assessment in manifest.assessments(M):
+        on_disk = _graded_ids(assessment["id"])
+        assessed |= {o for item in assessment["items"] if item["grade_id"] in on_disk for o in item["objectives"]}
+    assert sorted(known - assessed) == []
+
+
+def test_every_graded_cell_names_objectives_that_exist():
+    known = {o["id"] for o in manifest.objectives(M)}
+    for assessment in manifest.assessments(M):
+        items = {item["grade_id"]: item for item in assessment["items"]}
+        for grade_id in _graded_ids(assessment["id"]):
+            assert grade_id in items, f"{assessment['id']}: graded cell {grade_id} is not in the manifest"
+            assert set(items[grade_id]["objectives"]) <= known, grade_id
+
+
+def test_minutes_add_up_to_the_credit_hours():
+    lessons = sum(lesson["minutes"] for lesson in manifest.lessons(M))
+    tests = sum(a["minutes"] for a in manifest.assessments(M) if a["id"] != M["ce"]["evaluation"])
+    assert lessons + tests == manifest.credit_minutes(M) == 540
+    assert M["ce"]["credit_hours"] * 60 == manifest.credit_minutes(M)
+
+
+def test_expiry_is_after_release_and_within_three_years():
+    release = dt.date.fromisoformat(M["ce"]["release_date"])
+    expiry = dt.date.fromisoformat(M["ce"]["expiry_date"])
+    assert release < expiry <= manifest.latest_expiry(release) == dt.date(release.year + 3, release.month, release.day)
+    assert release <= dt.date.fromisoformat(M["ce"]["last_review_date"]) < expiry
+
+
+@pytest.mark.parametrize("expiry, message", [("2026-11-24", "release_date <= last_review_date < expiry_date"),
+                                             ("2029-11-26", "more than 3 years")])
+def test_manifest_rejects_an_expiry_before_release_or_beyond_three_years(expiry, message):
+    broken = manifest.read_manifest(ROOT)
+    broken["ce"].update(release_date="2026-11-25", last_review_date="2026-11-25", expiry_date=expiry)
+    with pytest.raises(manifest.ManifestError, match=message):
+        manifest.validate_manifest(broken)
+
+
+def test_manifest_rejects_ce_without_disclosures_or_an_unknown_posttest():
+    broken = manifest.read_manifest(ROOT)
+    broken["ce"]["disclosures"] = []
+    with pytest.raises(manifest.ManifestError, match="disclosures"):
+        manifest.validate_manifest(broken)
+    broken = manifest.read_manifest(ROOT)
+    broken["ce"]["posttest"] = "final_exam"
+    with pytest.raises(manifest.ManifestError, match="final_exam"):
+        manifest.validate_manifest(broken)
+
+
+def test_module_assignments_are_the_problem_sets_only():
+    assert manifest.module_assignments(M) == ["ps1", "ps2", "ps3", "ps4"]
+    assert [a["id"] for a in manifest.assessments(M)] == ["ps1", "ps2", "ps3", "ps4", "pretest", "posttest",
+                                                          "evaluation"]
+
+
+def test_ce_info_gives_the_pass_points_and_what_the_program_must_complete():
+    info = manifest.ce_info(M)
+    assert (info["credit_hours"], info["pass_mark_percent"], info["posttest_points"], info["pass_points"]) == \
+        (9.0, 75, 12, 9)
+    assert (info["pretest"], info["posttest"], info["evaluation"]) == ("pretest", "posttest", "evaluation")
+    # Nobody's name, credentials or relationships are invented: the program fills them in.
+    assert {"ce.faculty[0].name", "ce.disclosures[0].relationships", "ce.contact",
+            "ce.accreditation_statement"} <= set(info["placeholders"])
+    assert "Accredited provider to insert" in info["accreditation_statement"]
+
+
+def test_pass_mark_is_inclusive():
+    assert manifest.pass_points(75, 12) == 9 and manifest.pass_points(75, 10) == 8
+    assert manifest.passed(9, 12, 75) and not manifest.passed(8, 12, 75)
+
+
+def test_pretest_and_posttest_are_autograded_only_and_hold_the_same_questions():
+    pre = nbformat.read(ROOT / "assignments/source/pretest/pretest.ipynb", as_version=4)
+    post = nbformat.read(ROOT / "assignments/source/posttest/posttest.ipynb", as_version=4)
+    assert manifest.assessment(M, "pretest")["items"] == manifest.assessment(M, "posttest")["items"]
+    for nb in (pre, post):
+        graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+        assert 8 <= len(graded) <= 12 and all(c.cell_type == "code" and c.metadata.nbgrader.points == 1
+                                              for c in graded)
+    assert [c.source for c in pre.cells[1:]] == [c.source for c in post.cells[1:]]  # only the introduction differs
+    # Both are taken closed-book, and both say that treatment uses are investigational (without quoting FDA's
+    # statement, which question 9 asks about).
+    assert "without looking things up" in pre.cells[0].source
+    assert "without the lessons, notes or other sources" in post.cells[0].source
+    assert "not an exact measure" in post.cells[0].source
+    for nb in (pre, post):
+        assert "Any treatment use of exosome products in these questions is investigational" in nb.cells[0].source
+        assert "FDA-approved" not in nb.cells[0].source
+    info = manifest.ce_info(M)  # the post-test announces the manifest's pass mark, not a stale copy
+    assert f"Pass mark: {info['pass_mark_percent']}% ({info['pass_points']} of\n{info['posttest_points']} points)" \
+        in post.cells[0].source
+
+
+def test_the_evaluation_is_ungraded():
+    nb = nbformat.read(ROOT / "assignments/source/evaluation/evaluation.ipynb", as_version=4)
+    assert not [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert manifest.assessment(M, "evaluation")["items"] == []
+    assert f"designed for about {M['ce']['credit_hours']:g} hours" in "".join(c.source for c in nb.cells)
+
+
+def test_lesson_00_and_readme_show_the_ce_facts_from_the_manifest():
+    lesson = (ROOT / "lessons/00_start_here.ipynb").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for text in (lesson, readme):
+        assert "75% on the post-test (9 of 12 points)" in text
+        assert "**Expiry (termination) date:** 2029-11-24" in text and "9 hours (540 minutes" in text
+        assert "[Accredited provider to insert:" in text
+        # The course states estimated time; only the accredited provider decides credit.
+        assert "**Total estimated time (pre-test, lessons, assignments, post-test)** | | **540**" in text
+        assert "counts toward credit" not in text
+        # The privacy statement names where names and licence numbers are kept, and how long records are kept.
+        assert "roster kept only in the instructors' grading folder" in text and "never stored" not in text
+        assert "hours appear on your certificate only if you attest them there" in text
+    minutes = manifest.lessons(M)[0]["minutes"]
+    assert manifest.lessons(M)[0]["file"] == "lessons/00_start_here.ipynb"
+    assert f"**Estimated time:** {minutes} minutes." in nbformat.read(ROOT / "lessons/00_start_here.ipynb", 4).cells[0].source
+
+
+def test_render_check_fails_when_the_ce_block_is_out_of_date(tmp_path):
+    import shutil
+
+    from exocourse import render
+
+    for item in ["course.yml", "course.d", "README.md", "lessons", "data"]:
+        (shutil.copytree if (ROOT / item).is_dir() else shutil.copy2)(ROOT / item, tmp_path / item)
+    assert render.outdated(tmp_path) == []
+    course = tmp_path / "course.yml"
+    course.write_text(course.read_text(encoding="utf-8").replace("expiry_date: 2029-11-24", "expiry_date: 2029-06-30"),
+                      encoding="utf-8")
+    manifest.load_manifest.cache_clear()
+    assert render.outdated(tmp_path) == ["README.md", "lessons/00_start_here.ipynb"]
+
+
+def test_review_due_reports_ce_dates_without_failing():
+    later = dt.date(2029, 10, 1)
+    lines = manifest.review_due_report(M, today=later)
+    assert "CE content review: last on 2026-11-25, 1041 days ago — due for review" in lines
+    assert "CE expiry: 2029-11-24, in 54 days — re-review and set new dates" in lines
+    assert manifest.ce_review_report(M, today=dt.date(2026, 11, 25)) == []
+    result = subprocess.run([sys.executable, "-m", "exocourse.manifest", "review-due"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "Nothing is due for review" in result.stdout

@@ -17,7 +17,6 @@ from conftest import ROOT
 from exocourse.learner_edition import find_leaks, secrets_of, with_python_on_path
 
 pytestmark = pytest.mark.xdist_group("nbgrader")
-ASSIGNMENTS = ["ps1", "ps2", "ps3", "ps4"]
 # Per assignment: points the tests can award, points of the whole assignment, a realistic partly-wrong
 # submission (answer cell grade id → code) and what it must score, and which tests it must fail.
 EXPECTED = {
@@ -50,7 +49,29 @@ EXPECTED = {
                    "q7_answer": 'q7 = "A"', "q4b_answer": 'q4b = "b"', "q5b_answer": "q5b = 0"},
         "partly_failed": ["q3_grade_meaning", "q5_lookalikes", "q5b_first_position", "q7_foundations"],
     },
+    # The pre-test and post-test hold the same 12 one-point items, all marked automatically (no written answer).
+    # Pre-test: a proportion typed where a percentage is asked (q7: 0.015, not 1.5) and the NPV's formula for
+    # the PPV (q4) are realistic slips; lower case and spaces around a letter are accepted.
+    "pretest": {
+        "autograded": 12, "total": 12, "partly_points": 8,
+        "partly": {"q1_answer": 'q1 = "B"', "q2_answer": 'q2 = "A"', "q3_answer": 'q3 = "a"',
+                   "q4_answer": "q4 = 100 * 90 / (90 + 10)", "q5_answer": 'q5 = "D"', "q6_answer": 'q6 = "B"',
+                   "q7_answer": "q7 = 3 / 200", "q8_answer": 'q8 = "D"', "q9_answer": 'q9 = "A"',
+                   "q10_answer": 'q10 = "A"', "q11_answer": 'q11 = "B"', "q12_answer": 'q12 = " a "'},
+        "partly_failed": ["t02_exosome_biogenesis", "t04_ppv", "t07_rule_of_three", "t10_consent_rules"],
+    },
+    # Post-test: 9 of 12, exactly the pass mark of 75%.
+    "posttest": {
+        "autograded": 12, "total": 12, "partly_points": 9,
+        "partly": {"q1_answer": 'q1 = "A"', "q2_answer": 'q2 = "C"', "q3_answer": 'q3 = "A"',
+                   "q4_answer": "q4 = 100 * 90 / (90 + 270)", "q5_answer": 'q5 = "B"', "q6_answer": 'q6 = "B"',
+                   "q7_answer": "q7 = 100 * 3 / 200", "q8_answer": 'q8 = "A"', "q9_answer": 'q9 = "A"',
+                   "q10_answer": 'q10 = "C"', "q11_answer": 'q11 = "B"', "q12_answer": 'q12 = "A"'},
+        "partly_failed": ["t01_ev_definition", "t05_prevalence", "t08_sterility"],
+    },
 }
+ASSIGNMENTS = list(EXPECTED)
+WITH_WRITTEN_ANSWERS = [a for a in ASSIGNMENTS if EXPECTED[a]["total"] > EXPECTED[a]["autograded"]]
 
 
 def source_of(assignment: str) -> Path:
@@ -131,9 +152,14 @@ def test_a_partly_wrong_submission_scores_the_exact_partial_mark(course, assignm
     assert sorted(scores["failed"]) == sorted(EXPECTED[assignment]["partly_failed"])
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", WITH_WRITTEN_ANSWERS)
 def test_written_answer_waits_for_manual_grading(course, assignment):
     assert _submission(course[0], "cy_partly_wrong", assignment)["manual"]
+
+
+@pytest.mark.parametrize("assignment", ["pretest", "posttest"])
+def test_pretest_and_posttest_are_fully_graded_at_once(course, assignment):
+    assert not _submission(course[0], "cy_partly_wrong", assignment)["manual"]
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

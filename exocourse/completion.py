@@ -1,0 +1,406 @@
+"""Completion report and certificates for the CE registrar, read from the nbgrader gradebook.
+
+A learner has completed the course when
+* the post-test score is at or above the pass mark announced in course.yml (`pass_mark_percent`),
+* every module assignment (and the post-test) was submitted and is fully graded: no written answer waiting for a
+  manual grade, no autograde failure, and no open integrity flag (an instructor clears a flag with `clear-flag`).
+The completion date is the date of the last required submission. Legal names and licence numbers come from a
+roster CSV the CE program supplies (columns learner_id, legal_name, licence_number), never from git.
+
+    python -m exocourse.completion report [--roster grading/roster.csv] [--course .]
+    python -m exocourse.completion clear-flag <learner id> <assignment> --by "<instructor>" --reason "<why>"
+
+`report` writes grading/completion_report.csv (for the registrar) and one PDF certificate per completing learner
+in grading/certificates/<learner id>/. nbgrader's release_feedback returns only the HTML feedback files, so the
+instructor returns certificates through the program's own channel (LMS, e-mail) — see docs/instructor_guide.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROSTER_COLUMNS = ["learner_id", "legal_name", "licence_number"]
+CLEARED_COLUMNS = ["learner_id", "assignment", "cleared_by", "reason", "cleared_at", "submission_timestamp"]
+REPORT_NAME = "completion_report.csv"
+CLEARED_NAME = "cleared_flags.csv"
+
+
+# ------------------------------------------------------------------------------------------- course facts ---
+def module_assignments(manifest: dict) -> list[str]:
+    """The module assignments every completer must submit (ps1…), from the manifest."""
+    from exocourse import manifest as manifest_module
+
+    if hasattr(manifest_module, "module_assignments"):
+        return list(manifest_module.module_assignments(manifest))
+    return [a["id"] for m in manifest["modules"] for a in m["assessments"]]
+
+
+def ce_info(manifest: dict) -> dict:
+    from exocourse import manifest as manifest_module
+
+    if hasattr(manifest_module, "ce_info"):
+        return dict(manifest_module.ce_info(manifest))
+    return dict(manifest.get("ce") or {})
+
+
+def posttest_id(manifest: dict) -> str | None:
+    return ce_info(manifest).get("posttest")
+
+
+def required_assignments(manifest: dict) -> list[str]:
+    post = posttest_id(manifest)
+    return module_assignments(manifest) + ([post] if post else [])
+
+
+# ------------------------------------------------------------------------------------------------ inputs ---
+def read_roster(path: Path) -> dict[str, dict]:
+    """{learner id: roster row} from the CE program's roster CSV."""
+    with Path(path).open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    missing = [c for c in ROSTER_COLUMNS if rows and c not in rows[0]]
+    if missing:
+        raise ValueError(f"Roster {path} lacks the column(s) {missing}; it needs {ROSTER_COLUMNS}.")
+    return {row["learner_id"].strip(): row for row in rows if row.get("learner_id", "").strip()}
+
+
+def write_roster(path: Path, roster: dict[str, dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=ROSTER_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for learner_id in sorted(roster):
+            writer.writerow({"learner_id": learner_id, **roster[learner_id]})
+
+
+def default_roster(root: Path) -> Path:
+    """The roster the program supplies: $EXOCOURSE_ROSTER, else grading/roster.csv (git-ignored)."""
+    return Path(os.environ.get("EXOCOURSE_ROSTER") or root / "grading" / "roster.csv")
+
+
+def read_cleared(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@dataclass
+class Submission:
+    """What completion needs to know about one submission in the gradebook."""
+
+    score: float
+    max_score: float
+    timestamp: dt.datetime | None
+    needs_manual_grade: bool
+
+
+def gradebook_submissions(db_url: str) -> dict[tuple[str, str], Submission]:
+    """{(learner id, assignment): Submission} for every submission in the gradebook."""
+    from nbgrader.api import Gradebook
+
+    _alembic_on_path()
+    found = {}
+    with Gradebook(db_url) as gradebook:
+        for assignment in gradebook.assignments:
+            for sub in assignment.submissions:
+                found[(sub.student.id, assignment.name)] = Submission(
+                    float(sub.score or 0), float(sub.max_score or 0), sub.timestamp, bool(sub.needs_manual_grade))
+    return found
+
+
+def _alembic_on_path() -> None:
+    """nbgrader runs `alembic` by name when it opens a gradebook: make this Python's bin folder findable."""
+    from exocourse.learner_edition import with_python_on_path
+
+    os.environ["PATH"] = with_python_on_path(dict(os.environ))["PATH"]
+
+
+def db_url_of(root: Path) -> str:
+    return f"sqlite:///{Path(root) / 'grading' / 'gradebook.db'}"
+
+
+def integrity_flags(root: Path, assignments: list[str]) -> dict[tuple[str, str], list[str]]:
+    """{(learner id, assignment): reasons} from the integrity report of every assignment that has a release."""
+    from exocourse import integrity
+
+    flags = {}
+    for assignment in assignments:
+        if (Path(root) / "assignments" / "release" / assignment).is_dir():
+            for learner, reasons in integrity.report(Path(root), assignment).items():
+                flags[(learner, assignment)] = reasons
+    return flags
+
+
+def open_flags(flags: dict[tuple[str, str], list[str]], cleared: list[dict],
+               submissions: dict[tuple[str, str], Submission]) -> dict[tuple[str, str], list[str]]:
+    """Flags no instructor has cleared. A clearance covers the submission it was recorded for: a later
+    re-submission is flagged again until someone looks at it."""
+    done = set()
+    for row in cleared:
+        key = (row["learner_id"], row["assignment"])
+        sub = submissions.get(key)
+        stamp = sub.timestamp.isoformat() if sub and sub.timestamp else ""
+        if not row.get("submission_timestamp") or row["submission_timestamp"] == stamp:
+            done.add(key)
+    return {key: reasons for key, reasons in flags.items() if key not in done}
+
+
+# ------------------------------------------------------------------------------------------------- rules ---
+def percent(sub: Submission | None) -> float | None:
+    if sub is None or not sub.max_score:
+        return None
+    return round(100 * sub.score / sub.max_score, 1)
+
+
+def completion_rows(submissions: dict[tuple[str, str], Submission], manifest: dict, roster: dict[str, dict],
+                    flags: dict[tuple[str, str], list[str]],
+                    attested_hours: dict[str, float] | None = None) -> list[dict]:
+    """One row per roster learner: scores, completed yes/no, why not, completion date and credit hours.
+
+    `flags` are the open (uncleared) integrity flags; `attested_hours` the hours each learner attested in the
+    evaluation (credit is commensurate with participation: the attested hours, at most the designated hours; a
+    learner who attested nothing gets no hours recorded). With `attested_hours=None` (a course without an
+    evaluation) completers get the designated hours."""
+    modules = module_assignments(manifest)
+    post = posttest_id(manifest)
+    pre = ce_info(manifest).get("pretest")
+    required = modules + ([post] if post else [])
+    pass_mark = float(manifest["pass_mark_percent"])
+    max_hours = ce_info(manifest).get("credit_hours")
+    rows = []
+    for learner_id in sorted(roster):
+        person = roster[learner_id]
+        reasons = []
+        stamps = []
+        row = {"learner_id": learner_id, "legal_name": person.get("legal_name", ""),
+               "licence_number": person.get("licence_number", "")}
+        for assignment in ([pre] if pre else []) + required:
+            sub = submissions.get((learner_id, assignment))
+            row[f"{assignment}_score"] = "" if sub is None else f"{sub.score:g}"
+            row[f"{assignment}_max"] = "" if sub is None else f"{sub.max_score:g}"
+            if (learner_id, assignment) in flags:  # any flag holds the certificate, the pre-test's too
+                reasons.append(f"{assignment} has an open integrity flag")
+            if assignment not in required:
+                continue
+            if sub is None:
+                reasons.append(f"{assignment} not submitted")
+                continue
+            if sub.timestamp:
+                stamps.append(sub.timestamp)
+            if sub.needs_manual_grade:
+                reasons.append(f"{assignment} waits for a manual grade")
+        post_sub = submissions.get((learner_id, post)) if post else None
+        post_percent = percent(post_sub)
+        row["posttest_percent"] = "" if post_percent is None else f"{post_percent:g}"
+        row["pass_mark_percent"] = f"{pass_mark:g}"
+        # decided on the exact score, not the rounded percent shown: 74.96% must not pass a 75% mark
+        passed = post_sub is not None and post_sub.max_score > 0 and \
+            round(100 * post_sub.score / post_sub.max_score, 9) >= pass_mark
+        if post is None:
+            reasons.append("the course has no post-test configured")
+        elif post_percent is not None and not passed:
+            # two decimals where the one-decimal figure would read as the pass mark itself
+            exact = 100 * post_sub.score / post_sub.max_score
+            shown = f"{post_percent:g}" if post_percent < pass_mark else f"{exact:.2f}"
+            reasons.append(f"post-test {shown}% is below the pass mark of {pass_mark:g}%")
+        row["posttest_result"] = "pass" if passed else ("fail" if post_percent is not None else "not taken")
+        complete = not reasons
+        row["completed"] = "yes" if complete else "no"
+        row["completion_date"] = max(stamps).date().isoformat() if complete and stamps else ""
+        attested = (attested_hours or {}).get(learner_id)
+        hours = ""
+        if complete and max_hours is not None:
+            if attested_hours is None:  # the course has no evaluation: the designated hours
+                hours = f"{float(max_hours):g}"
+            elif attested is not None:  # otherwise only what the learner attested, at most the designated hours
+                hours = f"{min(float(max_hours), float(attested)):g}"
+        row["credit_hours_max"] = "" if max_hours is None else f"{float(max_hours):g}"
+        row["hours_attested"] = "" if attested is None else f"{float(attested):g}"
+        row["credit_hours"] = hours
+        row["not_complete_because"] = "; ".join(reasons)
+        rows.append(row)
+    return rows
+
+
+def write_report(rows: list[dict], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fields = list(dict.fromkeys(key for row in rows for key in row)) or ["learner_id"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+# ------------------------------------------------------------------------------------------ certificates ---
+def certificate_id(course_id: str, learner_id: str, date: str) -> str:
+    """A short reference the registrar can quote; the same learner, course and date always give the same id."""
+    return hashlib.sha256(f"{course_id}|{learner_id}|{date}".encode()).hexdigest()[:12].upper()
+
+
+def write_certificate(row: dict, manifest: dict, path: Path) -> Path:
+    """A one-page PDF certificate of completion with real (selectable, searchable) text."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import cm
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen import canvas
+
+    info = ce_info(manifest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    width, height = landscape(A4)
+    # invariant=1: the same inputs give byte-identical files, so re-running the report changes nothing.
+    pdf = canvas.Canvas(str(path), pagesize=(width, height), invariant=1)
+    pdf.setTitle(f"Certificate of completion — {manifest['title']}")
+    pdf.setAuthor(str(info.get("provider", manifest["course_id"])))
+    pdf.setSubject(f"{row['legal_name']} completed {manifest['course_id']} on {row['completion_date']}")
+    pdf.setLineWidth(2)
+    pdf.rect(1.2 * cm, 1.2 * cm, width - 2.4 * cm, height - 2.4 * cm)
+    y = height - 3.4 * cm
+
+    def centred(text: str, font: str, size: int, gap: float) -> None:
+        nonlocal y
+        pdf.setFont(font, size)
+        for line in simpleSplit(text, font, size, width - 5 * cm):
+            pdf.drawCentredString(width / 2, y, line)
+            y -= size * 1.25
+        y -= gap
+
+    centred("Certificate of completion", "Helvetica-Bold", 28, 14)
+    centred("This certifies that", "Helvetica", 14, 4)
+    centred(row["legal_name"], "Helvetica-Bold", 24, 2)
+    if row.get("licence_number"):
+        centred(f"Licence number: {row['licence_number']}", "Helvetica", 12, 8)
+    centred("completed the enduring-material activity", "Helvetica", 14, 4)
+    centred(manifest["title"], "Helvetica-Bold", 16, 8)
+    centred(f"Completion date: {row['completion_date']}    Post-test score: {row['posttest_percent']}% "
+            f"(pass mark {row['pass_mark_percent']}%)", "Helvetica", 12, 4)
+    hours = row.get("credit_hours")
+    centred(f"Estimated time to complete: up to {row['credit_hours_max']} hours. Hours the learner attested: "
+            f"{row['hours_attested'] or 'none'}. Hours recorded for this learner: {hours or 'none'}.",
+            "Helvetica", 11, 8)
+    statement = info.get("accreditation_statement") or (
+        "[Accreditation and credit designation statement: to be inserted by the accredited provider.]")
+    centred(statement, "Helvetica-Oblique", 10, 6)
+    centred("This course does not itself award credit; credit is awarded only by the accredited provider "
+            "under its own statement above.", "Helvetica", 9, 4)
+    pdf.setFont("Helvetica", 8)
+    pdf.drawString(1.8 * cm, 1.7 * cm, f"Course {manifest['course_id']} · learner {row['learner_id']} · "
+                   f"certificate {certificate_id(manifest['course_id'], row['learner_id'], row['completion_date'])}")
+    if info.get("contact"):
+        pdf.drawRightString(width - 1.8 * cm, 1.7 * cm, f"Questions: {info['contact']}")
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def certificate_path(certificates: Path, manifest: dict, learner_id: str) -> Path:
+    return certificates / learner_id / f"{manifest['course_id']}_certificate_{learner_id}.pdf"
+
+
+# ---------------------------------------------------------------------------------------------- commands ---
+def attested(root: Path, manifest: dict) -> dict[str, float] | None:
+    """Hours each learner attested in the evaluation; None if the course has no evaluation."""
+    if not ce_info(manifest).get("evaluation"):
+        return None
+    from exocourse import evaluation
+
+    return dict(evaluation.attested_hours(Path(root)))
+
+
+def report(root: Path, roster_path: Path | None = None, out: Path | None = None) -> dict:
+    """Write the registrar CSV and certificates for the course at `root`. Returns what was written."""
+    from exocourse.manifest import load_manifest
+
+    root = Path(root).resolve()
+    grading = Path(out) if out else root / "grading"
+    manifest = load_manifest(root)
+    roster = read_roster(roster_path or default_roster(root))
+    submissions = gradebook_submissions(db_url_of(root))
+    checked = ([ce_info(manifest)["pretest"]] if ce_info(manifest).get("pretest") else []) + \
+        required_assignments(manifest)
+    cleared = read_cleared(grading / CLEARED_NAME)
+    flags = open_flags(integrity_flags(root, checked), cleared, submissions)
+    rows = completion_rows(submissions, manifest, roster, flags, attested(root, manifest))
+    certificates = grading / "certificates"
+    written = []
+    for row in rows:
+        target = certificate_path(certificates, manifest, row["learner_id"])
+        if row["completed"] == "yes":
+            written.append(write_certificate(row, manifest, target))
+        elif target.exists():  # e.g. a flag re-opened by a re-submission: no certificate until cleared again
+            target.unlink()
+    unknown = sorted({learner for learner, _ in submissions} - set(roster))
+    return {"rows": rows, "report": write_report(rows, grading / REPORT_NAME), "certificates": written,
+            "open_flags": flags, "not_on_roster": unknown, "placeholders": ce_info(manifest).get("placeholders", [])}
+
+
+def clear_flag(root: Path, learner_id: str, assignment: str, by: str, reason: str, out: Path | None = None) -> dict:
+    """Record that an instructor reviewed a flagged submission and released it for completion."""
+    if not by.strip() or not reason.strip():
+        raise ValueError("Say who clears the flag (--by) and why (--reason): the record is kept for audit.")
+    root = Path(root).resolve()
+    grading = Path(out) if out else root / "grading"
+    sub = gradebook_submissions(db_url_of(root)).get((learner_id, assignment))
+    if sub is None:
+        raise ValueError(f"No submission of {assignment} by {learner_id} in the gradebook.")
+    row = {"learner_id": learner_id, "assignment": assignment, "cleared_by": by.strip(), "reason": reason.strip(),
+           "cleared_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+           "submission_timestamp": sub.timestamp.isoformat() if sub.timestamp else ""}
+    path = grading / CLEARED_NAME
+    new = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CLEARED_COLUMNS)
+        if new:
+            writer.writeheader()
+        writer.writerow(row)
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m exocourse.completion", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    rep = sub.add_parser("report", help="write the registrar CSV and the certificates")
+    rep.add_argument("--roster", type=Path, help="roster CSV from the CE program (default: $EXOCOURSE_ROSTER "
+                                                 "or grading/roster.csv)")
+    rep.add_argument("--course", type=Path, default=Path.cwd(), help="course folder (default: here)")
+    clear = sub.add_parser("clear-flag", help="record that you reviewed a flagged submission")
+    clear.add_argument("learner")
+    clear.add_argument("assignment")
+    clear.add_argument("--by", required=True, help="your name")
+    clear.add_argument("--reason", required=True, help="what you checked and decided")
+    clear.add_argument("--course", type=Path, default=Path.cwd())
+    args = parser.parse_args(argv)
+    if args.command == "clear-flag":
+        row = clear_flag(args.course, args.learner, args.assignment, args.by, args.reason)
+        print(f"Cleared the flag on {row['assignment']} for {row['learner_id']} (by {row['cleared_by']}); "
+              f"recorded in grading/{CLEARED_NAME}.")
+        return 0
+    result = report(args.course, args.roster)
+    done = [r for r in result["rows"] if r["completed"] == "yes"]
+    print(f"{len(done)} of {len(result['rows'])} learners completed; report: {result['report']}; "
+          f"{len(result['certificates'])} certificate(s) in {result['report'].parent / 'certificates'}.")
+    for row in result["rows"]:
+        if row["completed"] != "yes":
+            print(f"  {row['learner_id']}: {row['not_complete_because']}")
+    for learner, assignment in sorted(result["open_flags"]):
+        print(f"  open flag: {learner} {assignment} — review it, then `python -m exocourse.completion clear-flag "
+              f"{learner} {assignment} --by <you> --reason <why>`")
+    if result["placeholders"]:
+        print(f"WARNING: course.yml still holds {len(result['placeholders'])} placeholder(s) the program or the "
+              f"accredited provider must complete ({', '.join(result['placeholders'][:3])}, ...); certificates print "
+              "them as they are. Complete them before issuing certificates to learners.")
+    if result["not_on_roster"]:
+        print(f"  in the gradebook but not on the roster: {', '.join(result['not_on_roster'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""Delete one learner's data from the course on request.
+
+    python -m exocourse.learner_data forget <learner id>          (dry run: lists what would go)
+    python -m exocourse.learner_data forget <learner id> --yes    (deletes it)
+    make forget-learner LEARNER=<learner id> [YES=1]
+
+What goes, everywhere under grading/ (and the roster the program supplies, if given): the learner's submitted,
+autograded and feedback folders, integrity logs, certificates, their submissions and released feedback in the
+exchange, submit-cache copies, their rows in the roster and in every CSV report (gradebook export, completion
+report, cleared flags, knowledge gain), and the learner with all their submissions in the gradebook (nbgrader's
+`remove_student`); the knowledge-gain report is rebuilt without them. Anonymous evaluation summaries hold no
+learner id and stay.
+
+Accredited CE: the program must be able to verify participation for 6 years. The registrar's copy of the
+completion report is that record; check with the CE office before deleting a learner who earned credit (the
+command says so when the learner has a completion row marked completed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ID_COLUMNS = ("learner_id", "student_id", "learner", "id")
+
+
+@dataclass
+class Plan:
+    """What forgetting one learner removes."""
+
+    learner_id: str
+    paths: list[Path] = field(default_factory=list)
+    csv_rows: dict[Path, int] = field(default_factory=dict)
+    rewrites: list[Path] = field(default_factory=list)  # reports rebuilt from the gradebook without the learner
+    in_gradebook: bool = False
+    gradebook_submissions: int = 0
+    earned_credit: bool = False
+
+    def empty(self) -> bool:
+        return not (self.paths or self.csv_rows or self.in_gradebook)
+
+
+def _learner_paths(grading: Path, learner_id: str, assignments: set[str]) -> list[Path]:
+    """Files and folders named after the learner: <id>/ folders, <id>.jsonl logs, <id>+<assignment>+… copies."""
+    found = []
+    for path in sorted(grading.rglob("*")):
+        if any(parent in found for parent in path.parents):
+            continue
+        name = path.name
+        if name in assignments:
+            continue
+        if (path.is_dir() and name == learner_id) or name == f"{learner_id}.jsonl" or \
+                name.startswith(f"{learner_id}+"):
+            found.append(path)
+    return found
+
+
+def _released_feedback(grading: Path, learner_id: str, exchange_course: Path) -> list[Path]:
+    """The learner's feedback in the exchange is named by a hash of their submission secret, not their id."""
+    from nbgrader.utils import notebook_hash
+
+    found = []
+    exchange_feedback = exchange_course / "feedback"
+    if not exchange_feedback.is_dir():
+        return found
+    for secret in (grading / "feedback" / learner_id).glob("*/submission_secret.txt"):
+        for html in secret.parent.glob("*.html"):
+            target = exchange_feedback / f"{notebook_hash(secret=secret.read_text(), notebook_id=html.stem)}.html"
+            if target.exists():
+                found.append(target)
+    return found
+
+
+def _csv_files(grading: Path, roster: Path | None) -> list[Path]:
+    files = sorted(p for p in grading.rglob("*.csv") if p.is_file())
+    if roster and roster.exists() and roster.resolve() not in {p.resolve() for p in files}:
+        files.append(roster)
+    return files
+
+
+def _rows_of(path: Path, learner_id: str) -> tuple[list[str], list[dict], int]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    column = next((c for c in ID_COLUMNS if c in fields), None)
+    if column is None:
+        return fields, rows, 0
+    keep = [row for row in rows if row.get(column) != learner_id]
+    return fields, keep, len(rows) - len(keep)
+
+
+def plan(root: Path, learner_id: str, roster: Path | None = None, exchange: Path | None = None) -> Plan:
+    """Everything `forget` would remove for `learner_id` in the course at `root` (nothing is changed).
+    `exchange`: the nbgrader exchange root when it lives outside grading/ (on a hub, e.g. /srv/nbgrader/exchange)."""
+    from exocourse.completion import _alembic_on_path, db_url_of
+
+    if not learner_id or "/" in learner_id or learner_id in {".", ".."} or "*" in learner_id:
+        raise ValueError(f"Not a learner id: {learner_id!r}")
+    root = Path(root).resolve()
+    grading = root / "grading"
+    course_id = _course_id(root)
+    assignments = {p.name for p in (root / "assignments" / "source").iterdir() if p.is_dir()} \
+        if (root / "assignments" / "source").is_dir() else set()
+    result = Plan(learner_id)
+    if grading.is_dir():
+        result.paths = _released_feedback(grading, learner_id, grading / "exchange" / course_id) + \
+            _learner_paths(grading, learner_id, assignments | {course_id})
+        if exchange and (Path(exchange) / course_id).is_dir() and \
+                Path(exchange).resolve() != (grading / "exchange").resolve():
+            hub_course = Path(exchange) / course_id
+            result.paths += _released_feedback(grading, learner_id, hub_course)
+            result.paths += [p for p in sorted((hub_course / "inbound").glob(f"{learner_id}+*"))]
+        for path in _csv_files(grading, roster):
+            fields, rows, removed = _rows_of(path, learner_id)
+            if removed:
+                result.csv_rows[path] = removed
+                if path.name == "knowledge_gain.csv":  # its .md and .html list learners too: rebuilt after
+                    result.rewrites = [p for p in (path, path.with_suffix(".md"), path.with_suffix(".html"))
+                                       if p.exists()]
+                if path.name == "completion_report.csv":
+                    _f, all_rows, _n = _rows_of(path, "\0")
+                    result.earned_credit = any(r.get("learner_id") == learner_id and r.get("completed") == "yes"
+                                               for r in all_rows)
+    elif roster and roster.exists():
+        _fields, _rows, removed = _rows_of(roster, learner_id)
+        if removed:
+            result.csv_rows[roster] = removed
+    if (grading / "gradebook.db").exists():
+        from nbgrader.api import Gradebook, MissingEntry
+
+        _alembic_on_path()
+        with Gradebook(db_url_of(root)) as gradebook:
+            try:
+                student = gradebook.find_student(learner_id)
+            except MissingEntry:
+                pass
+            else:
+                result.in_gradebook = True
+                result.gradebook_submissions = len(student.submissions)
+    return result
+
+
+def _course_id(root: Path) -> str:
+    import yaml
+
+    try:
+        return str(yaml.safe_load((root / "course.yml").read_text(encoding="utf-8"))["course_id"])
+    except (OSError, KeyError, TypeError):
+        return ""
+
+
+def forget(root: Path, learner_id: str, roster: Path | None = None, exchange: Path | None = None) -> Plan:
+    """Delete everything `plan` lists. Returns the plan that was carried out."""
+    from exocourse.completion import db_url_of
+
+    done = plan(root, learner_id, roster, exchange)
+    for path in done.paths:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+    for path in done.csv_rows:
+        fields, keep, _removed = _rows_of(path, learner_id)
+        temporary = path.with_suffix(".csv.tmp")
+        with temporary.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(keep)
+        os.replace(temporary, path)  # never leave a half-written roster
+    if done.in_gradebook:
+        from nbgrader.api import Gradebook
+
+        with Gradebook(db_url_of(Path(root).resolve())) as gradebook:
+            gradebook.remove_student(learner_id)  # also removes their submissions and grades
+        # SQLite keeps deleted rows in free pages until the file is rebuilt: rebuild it so nothing is recoverable.
+        connection = sqlite3.connect(Path(root).resolve() / "grading" / "gradebook.db")
+        connection.execute("VACUUM")
+        connection.close()
+    if done.rewrites:
+        from exocourse import knowledge_gain
+
+        knowledge_gain.main([str(Path(root).resolve())])
+    return done
+
+
+def describe(result: Plan, root: Path, dry_run: bool) -> list[str]:
+    verb = "would remove" if dry_run else "removed"
+    root = Path(root).resolve()
+    lines = []
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(root))
+        except ValueError:
+            return str(path)
+
+    for path in result.paths:
+        lines.append(f"{verb} {shown(path)}{'/' if path.is_dir() else ''}")
+    for path, count in result.csv_rows.items():
+        lines.append(f"{verb} {count} row(s) from {shown(path)}")
+    for path in result.rewrites:
+        lines.append(f"{'would rewrite' if dry_run else 'rewrote'} {shown(path)} without {result.learner_id}")
+    if result.in_gradebook:
+        lines.append(f"{verb} {result.learner_id} and {result.gradebook_submissions} submission(s) from the gradebook")
+    if result.empty():
+        lines.append(f"No data for {result.learner_id} in {root}.")
+    if result.earned_credit:
+        lines.append("NOTE: this learner completed the course. Accredited CE keeps participation records for 6 "
+                     "years: make sure the CE registrar holds their completion record before deleting the course's "
+                     "copy.")
+    if dry_run and not result.empty():
+        lines.append("Dry run: nothing was deleted. Add --yes to delete.")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m exocourse.learner_data", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    forget_parser = sub.add_parser("forget", help="delete one learner's data (dry run unless --yes)")
+    forget_parser.add_argument("learner")
+    forget_parser.add_argument("--yes", action="store_true", help="really delete")
+    forget_parser.add_argument("--course", type=Path, default=Path.cwd(), help="course folder (default: here)")
+    forget_parser.add_argument("--roster", type=Path, default=os.environ.get("EXOCOURSE_ROSTER") or None,
+                               help="the program's roster CSV, if it lives outside grading/ ($EXOCOURSE_ROSTER)")
+    forget_parser.add_argument("--exchange", type=Path, help="the nbgrader exchange root, when it is not "
+                                                             "grading/exchange (on a hub: /srv/nbgrader/exchange)")
+    args = parser.parse_args(argv)
+    action = forget if args.yes else plan
+    result = action(args.course, args.learner, args.roster, args.exchange)
+    print("\n".join(describe(result, args.course, dry_run=not args.yes)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -269,7 +269,7 @@ def cutpoint_explorer(cutpoint: float | None = None):
                                         "yref": "paper", "line": {"width": 3, "dash": "dash", "color": "#000000"}}]
         with curve.batch_update():
             curve.data[2].x, curve.data[2].y = [1 - specificity], [sensitivity]
-        table = (f"<table><thead><tr><th scope='col'></th><th scope='col'>With the condition</th>"
+        table = (f"<table><thead><tr><th scope='col'>Test result</th><th scope='col'>With the condition</th>"
                  f"<th scope='col'>Without</th></tr></thead><tbody>"
                  f"<tr><th scope='row'>Test positive (score ≥ {slider.value:g})</th><td>{counts['tp']}</td>"
                  f"<td>{counts['fp']}</td></tr><tr><th scope='row'>Test negative</th><td>{counts['fn']}</td>"
@@ -294,7 +294,7 @@ class TwoByTwo(dict):
     """A 2×2 table of counts (keys tp, fp, fn, tn) that shows itself as a labelled table in a notebook."""
 
     def _repr_html_(self) -> str:
-        return ("<table><thead><tr><th scope='col'></th><th scope='col'>With the condition</th>"
+        return ("<table><thead><tr><th scope='col'>Test result</th><th scope='col'>With the condition</th>"
                 "<th scope='col'>Without the condition</th></tr></thead><tbody>"
                 f"<tr><th scope='row'>Test positive</th><td>tp = {self['tp']}</td><td>fp = {self['fp']}</td></tr>"
                 f"<tr><th scope='row'>Test negative</th><td>fn = {self['fn']}</td><td>tn = {self['tn']}</td></tr>"

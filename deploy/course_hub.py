@@ -48,10 +48,11 @@ def course_roles(course_id):
             "groups": [g["instructors"]],
             "scopes": [
                 f"access:services!{service}", "list:services", f"read:services!{service}",
-                # The admin page, limited to learners of this course: see them, start or stop a stuck server.
-                # No access:servers, so an instructor cannot open a learner's files.
+                # The admin page, limited to learners of this course: see them, start or stop a stuck server
+                # (servers, not admin:servers: no access to the servers' spawner state). No access:servers, so an
+                # instructor cannot open a learner's files.
                 "admin-ui", f"list:users!group={g['learners']}", f"read:users!group={g['learners']}",
-                f"admin:servers!group={g['learners']}",
+                f"servers!group={g['learners']}",
             ],
         },
         {
@@ -179,6 +180,9 @@ configure_course(
             "JUPYTERHUB_DEFAULT_URL": "/lab",
             "PATH": f"{{USER_ENV}}/bin:/usr/local/bin:/usr/bin:/bin",
             "JUPYTER_CONFIG_PATH": jupyter_config_path(os.path.join(COURSE_ETC, "jupyter"), "grader"),
+            # Credit-bearing grading: formgrader's Autograde runs with this environment, and refuses to grade
+            # rather than fall back to running learner code outside the bubblewrap sandbox (guide step 2).
+            "EXOCOURSE_SANDBOX": "1",
         }},
     }},
 )

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import shlex
 import shutil
 import sqlite3
 import sys
@@ -41,6 +42,7 @@ class Plan:
     in_gradebook: bool = False
     gradebook_submissions: int = 0
     earned_credit: bool = False
+    not_removed: list[Path] = field(default_factory=list)  # refused by the file system (a hub exchange, usually)
 
     def empty(self) -> bool:
         return not (self.paths or self.csv_rows or self.in_gradebook)
@@ -162,10 +164,14 @@ def forget(root: Path, learner_id: str, roster: Path | None = None, exchange: Pa
 
     done = plan(root, learner_id, roster, exchange)
     for path in done.paths:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        elif path.exists() or path.is_symlink():
-            path.unlink()
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif path.exists() or path.is_symlink():
+                path.unlink()
+        except PermissionError:
+            # On TLJH the learner's own account owns their submission folders in the hub's exchange.
+            done.not_removed.append(path)
     for path in done.csv_rows:
         fields, keep, _removed = _rows_of(path, learner_id)
         temporary = path.with_suffix(".csv.tmp")
@@ -202,7 +208,15 @@ def describe(result: Plan, root: Path, dry_run: bool) -> list[str]:
             return str(path)
 
     for path in result.paths:
-        lines.append(f"{verb} {shown(path)}{'/' if path.is_dir() else ''}")
+        if path in result.not_removed:
+            lines.append(f"could NOT remove {shown(path)}{'/' if path.is_dir() else ''} (permission denied)")
+        else:
+            lines.append(f"{verb} {shown(path)}{'/' if path.is_dir() else ''}")
+    if result.not_removed:
+        folders = sorted({str(p.parent) for p in result.not_removed})
+        lines.append("The learner's own account owns these (on TLJH, their submissions in the exchange): ask IT to "
+                     "run, as root: " + "; ".join(f"sudo rm -rf {shlex.quote(f)}/{shlex.quote(result.learner_id)}+*"
+                                                  for f in folders))
     for path, count in result.csv_rows.items():
         lines.append(f"{verb} {count} row(s) from {shown(path)}")
     for path in result.rewrites:

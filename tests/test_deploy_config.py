@@ -137,6 +137,8 @@ def test_each_platform_defines_the_grader_service_named_after_the_course(tmp_pat
     services = resolved(load_tljh(tmp_path, monkeypatch).JupyterHub.services, [])
     assert [s["name"] for s in services] == [COURSE]
     assert services[0]["user"] == f"grader-{COURSE}" and services[0]["command"][0].startswith("/opt/tljh/user/")
+    # formgrader's Autograde grades with the service's environment: credit-bearing, so the sandbox is required.
+    assert services[0]["environment"]["EXOCOURSE_SANDBOX"] == "1"
     assert COURSE in values()["hub"]["services"]  # Z2JH: an external service, its pod in deploy/z2jh/grader.yaml
     manifest = list(yaml.safe_load_all((DEPLOY / "z2jh" / "grader.yaml").read_text()))
     env = {e["name"]: e for doc in manifest if doc["kind"] == "Deployment"
@@ -151,10 +153,12 @@ def test_roles_grant_instructors_only_the_course_and_learners_nothing_else(tmp_p
     assert instructor["groups"] == [f"formgrade-{COURSE}"] and learner["groups"] == [f"nbgrader-{COURSE}"]
     # Anything that reaches other users is limited to this course's learners; no files of theirs (access:servers).
     for scope in instructor["scopes"]:
-        if scope.split("!")[0] in ("list:users", "read:users", "admin:servers"):
+        if scope.split("!")[0] in ("list:users", "read:users", "servers"):
             assert scope.endswith(f"!group=nbgrader-{COURSE}"), scope
-        assert not scope.startswith(("access:servers", "admin:users", "tokens", "admin:groups", "groups")), scope
+        # admin:servers would add admin:server_state (the spawner's state); servers only starts and stops them.
+        assert not scope.startswith(("access:servers", "admin:", "tokens", "groups")), scope
     assert f"access:services!service={COURSE}" in instructor["scopes"]
+    assert f"servers!group=nbgrader-{COURSE}" in instructor["scopes"]
     assert sorted(learner["scopes"]) == ["list:services", f"read:services!service={COURSE}"]
     assert not any(s.startswith("access:services") for s in learner["scopes"])
 
@@ -289,3 +293,15 @@ def test_homes_exchange_collects_each_learners_copy_and_returns_only_their_feedb
     assert (homes / "home" / "alice" / "feedback" / "ps1" / "ps1.html").read_text() == "feedback for alice"
     assert (homes / "home" / "bob" / "feedback" / "ps1" / "ps1.html").read_text() == "feedback for bob"
     assert not (homes / "home" / "carol" / "feedback").exists()
+
+
+def test_z2jh_grader_course_folder_exists_before_the_grader_starts_in_it():
+    manifest = list(yaml.safe_load_all((DEPLOY / "z2jh" / "grader.yaml").read_text()))
+    pod = next(doc for doc in manifest if doc["kind"] == "Deployment")["spec"]["template"]["spec"]
+    grader, init = pod["containers"][0], pod["initContainers"][0]
+    assert pod["securityContext"]["runAsUser"] == 1000  # the init container makes it as the grader's uid
+    assert init["command"] == ["mkdir", "-p", grader["workingDir"]]
+    assert init["image"] == grader["image"]
+    course_mount = next(m["mountPath"] for m in grader["volumeMounts"] if m["name"] == "course")
+    assert [m["mountPath"] for m in init["volumeMounts"] if m["name"] == "course"] == [course_mount]
+    assert grader["workingDir"].startswith(course_mount + "/")

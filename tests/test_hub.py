@@ -47,6 +47,8 @@ INSTRUCTOR, LEARNERS = "exo-instructor", ("exo-learner1", "exo-learner2")
 GRADER = f"grader-{COURSE}"
 ACCOUNTS = [f"jupyter-{name}" for name in (INSTRUCTOR, *LEARNERS)] + [GRADER]  # TLJH's Unix names
 ASSIGNMENT = "ps1"
+# The course's folders in the exchange, as deploy/tljh/README.md step 3 creates them (nbgrader 0.9.6's own modes).
+EXCHANGE_MODES = {"": 0o755, "outbound": 0o755, "inbound": 0o2733, "feedback": 0o711}
 
 
 def _skip_reason() -> str | None:
@@ -188,6 +190,14 @@ def hub():
 
         for name in ACCOUNTS:
             create_account(name)
+        # The course's exchange folders, made for the grader before any learner could claim the name (TLJH guide
+        # step 3), with the modes nbgrader itself gives them (exchange/default/release_*.py).
+        grader = pwd.getpwnam(GRADER)
+        for sub, mode in EXCHANGE_MODES.items():
+            folder = exchange / COURSE / sub
+            folder.mkdir(exist_ok=True)
+            os.chown(folder, grader.pw_uid, grader.pw_gid)
+            os.chmod(folder, mode)
         # The grader's course folder: the instructor repository (private), owned by the grader account.
         course_dir = Path(pwd.getpwnam(GRADER).pw_dir) / COURSE
         for item in ["course.yml", "course.d", "nbgrader_config.py", "assignments/source", "data"]:
@@ -385,6 +395,25 @@ def check_learner_is_refused_formgrader_and_the_grader_service(hub, journey):
     assert learner.request("GET", f"/user/{LEARNERS[0]}/formgrader")[0] == 404
 
 
+def check_grader_service_grades_only_in_the_sandbox(hub, journey):
+    # The shipped TLJH file sets EXOCOURSE_SANDBOX=1 for the grader service, so Autograde above could only succeed
+    # inside bubblewrap (it refuses otherwise). Check the running service really has it.
+    environments = []
+    for pid in pids_of(pwd.getpwnam(GRADER).pw_uid):
+        try:
+            environments.append(Path(f"/proc/{pid}/environ").read_bytes().split(b"\0"))
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    assert any(b"EXOCOURSE_SANDBOX=1" in env for env in environments), "grader service without EXOCOURSE_SANDBOX=1"
+
+
+def check_exchange_folders_keep_the_modes_the_guide_gives_them(hub, journey):
+    for sub, mode in EXCHANGE_MODES.items():
+        info = (hub["exchange"] / COURSE / sub).stat()
+        assert pwd.getpwuid(info.st_uid).pw_name == GRADER, sub
+        assert info.st_mode & 0o7777 == mode, (sub, oct(info.st_mode))
+
+
 def check_learner_cannot_read_another_learners_work_or_the_gradebook(hub, journey):
     other_home = pwd.getpwnam(f"jupyter-{LEARNERS[1]}").pw_dir
     gradebook = hub["course_dir"] / "grading" / "gradebook.db"
@@ -512,7 +541,9 @@ def check_nbgitpuller_link_gives_a_learner_the_learner_edition(hub, journey):
     assert not any("### BEGIN SOLUTION" in p.read_text(errors="ignore") for p in home.rglob("*.ipynb"))
 
 
-CHECKS = [check_instructor_release_reaches_the_exchange, check_each_learner_submission_is_collected_and_autograded,
+CHECKS = [check_exchange_folders_keep_the_modes_the_guide_gives_them, check_grader_service_grades_only_in_the_sandbox,
+          check_instructor_release_reaches_the_exchange,
+          check_each_learner_submission_is_collected_and_autograded,
           check_each_learner_gets_only_their_own_feedback, check_learner_is_refused_formgrader_and_the_grader_service,
           check_learner_cannot_read_another_learners_work_or_the_gradebook, check_anonymous_requests_are_refused,
           check_instructor_ui_is_hidden_from_learners_and_shown_to_instructors,

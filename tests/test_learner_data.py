@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -129,6 +130,26 @@ def test_a_hub_exchange_outside_the_course_is_cleaned_too(course, tmp_path):
     learner_data.forget(course, "demo01", exchange=hub)
     assert not mine.exists() and not returned.exists()
     assert theirs.exists() and released.exists()
+
+
+def test_submissions_the_learner_owns_in_a_hub_exchange_get_the_command_for_it(course, tmp_path, monkeypatch):
+    # On TLJH nbgrader submit leaves the learner's account owning its inbound folder: the course cannot delete it.
+    hub = tmp_path / "srv-exchange"
+    mine = _write(hub / "exo101/inbound/demo01+ps1+2026-09-09 10:00:00.000000 UTC+xyz/ps1.ipynb").parent
+    real_rmtree = learner_data.shutil.rmtree
+
+    def refuse_inbound(path, *args, **kwargs):
+        if Path(path).is_relative_to(hub):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(learner_data.shutil, "rmtree", refuse_inbound)
+    done = learner_data.forget(course, "demo01", exchange=hub)
+    assert done.not_removed == [mine] and mine.exists()
+    lines = learner_data.describe(done, course, dry_run=False)
+    assert any(line.startswith("could NOT remove") and "demo01+ps1" in line for line in lines), lines
+    assert any(f"sudo rm -rf {hub}/exo101/inbound/demo01+*" in line for line in lines), lines
+    assert not (course / "grading" / "submitted" / "demo01").exists()  # everything else still went
 
 
 @pytest.mark.parametrize("bad", ["", "..", "demo*", "a/b"])

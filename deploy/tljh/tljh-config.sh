@@ -14,7 +14,7 @@ tljh-config set user_environment.default_app jupyterlab
 tljh-config set https.enabled true
 tljh-config set https.letsencrypt.email it@example.org
 tljh-config add-item https.letsencrypt.domains hub.example.org
-# Who may log in is the course roster (/etc/exocourse/exo101-roster.txt); instructors are NOT listed in
-# users.admin: TLJH gives admins passwordless sudo. Keep users.admin for the server's own IT staff.
+# The roster does NOT limit logins under TLJH's default authenticator: see README step 0b.
+# Instructors are NOT listed in users.admin: TLJH gives admins passwordless sudo. Keep users.admin for IT staff.
 tljh-config reload proxy
 tljh-config reload hub

@@ -59,7 +59,7 @@ terms of the International Society for Extracellular Vesicles (ISEV), what is th
          hint="PPV = true positives / all positive results; re-read lesson 02, section 3",
          text="""An **illustrative** (made-up) test result table for 1,000 patients:
 
-| | Disease present | Disease absent |
+| Test result | Disease present | Disease absent |
 |---|---:|---:|
 | Test positive | 90 | 270 |
 | Test negative | 10 | 630 |

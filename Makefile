@@ -4,8 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ASSIGNMENT ?= ps1
 export PATH := $(CURDIR)/$(BIN):$(PATH)   # nbgrader calls `alembic` by name
+# Variables given on the command line (make test EXOCOURSE_SKIP_BROWSER=1) reach the tests and scripts too.
+export EXOCOURSE_SKIP_BROWSER EXOCOURSE_SKIP_SANDBOX EXOCOURSE_HUB_TEST EXOCOURSE_SANDBOX
+# JupyterLab refuses to start as root unless told; containers and cloud workstations often run as root.
+AS_ROOT := $(filter 0,$(shell id -u))
 
-.PHONY: lab test lint render release autograde integrity learner-edition static-edition review-due knowledge-gain evaluation-summary data benchmark help
+.PHONY: lab test lint render release autograde integrity learner-edition static-edition review-due knowledge-gain evaluation-summary data benchmark benchmark-class help
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -23,9 +27,11 @@ $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
 	touch $@
 
 lab: $(VENV)/.runtime-installed  ## install what is missing, then open JupyterLab on the start page
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 lessons/00_start_here.ipynb
+	@$(if $(AS_ROOT),echo "Running as root (a container?): passing --allow-root (JupyterLab will not start as root without it).")
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(if $(AS_ROOT),--allow-root) lessons/00_start_here.ipynb
 
-test: $(VENV)/.dev-installed  ## install what is missing, then run the whole test suite
+test: $(VENV)/.dev-installed  ## install what is missing (Python packages; bubblewrap and chromium via apt), then run the whole test suite
+	@tools/system_packages.sh
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev-installed  ## check code style
@@ -77,3 +83,7 @@ evaluation-summary: $(VENV)/.runtime-installed  ## instructor: anonymous summary
 benchmark: $(VENV)/.dev-installed  ## print the performance figures and the hostile-class table
 	$(BIN)/python benchmarks/run_all.py
 	$(BIN)/python benchmarks/hostile_report.py
+
+N ?= 300
+benchmark-class: $(VENV)/.dev-installed  ## autograde N synthetic learners of ASSIGNMENT in the sandbox (figures, not a test)
+	$(BIN)/python benchmarks/class_scale.py --learners $(N) --assignment $(ASSIGNMENT)

@@ -56,7 +56,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
+    "exocourse.nbgrader_hardening.GuardedExecute",  # nbgrader's Execute, between a snapshot and a check unsandboxed
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -66,8 +66,9 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
-# Learner code runs in the course's grading kernel: an integrity monitor always, and a bubblewrap sandbox where
-# the host allows it (EXOCOURSE_SANDBOX=auto|1|0; see exocourse/grader_kernel.py and the instructor guide).
+# Learner code runs in the course's grading kernel: an integrity monitor always, and a bubblewrap sandbox unless
+# EXOCOURSE_SANDBOX=0. Without a working sandbox `nbgrader autograde` refuses to start (fails closed); see
+# exocourse/grader_kernel.py and the instructor guide.
 grader_kernel.configure(c)
 
 # Feedback: grades and comments, never the hidden tests.

@@ -35,7 +35,7 @@ def scratch_course(root: Path, target: Path) -> Path:
     return target
 
 
-def environment(cell_timeout: int = 5, sandbox: str = "auto", **extra: str) -> dict:
+def environment(cell_timeout: int = 5, sandbox: str = "1", **extra: str) -> dict:
     env = with_python_on_path(dict(os.environ))
     env.update({"EXOCOURSE_CELL_TIMEOUT": str(cell_timeout), "EXOCOURSE_SANDBOX": sandbox, **extra})
     env.setdefault("JUPYTER_CONFIG_DIR", tempfile.mkdtemp(prefix="exocourse-jupyter-"))
@@ -62,7 +62,13 @@ def submit(course: Path, assignment: str, learner_id: str, notebook, extra_files
 
 def autograde(course: Path, assignment: str, env: dict, groups: tuple[str, ...] = ("a_*", "b_*"),
               extra: tuple[str, ...] = ()) -> float:
-    """Autograde every submission in parallel processes, one per learner-id glob. Returns the seconds taken."""
+    """Autograde every submission in parallel processes, one per learner-id glob. Returns the seconds taken.
+    Refuses (SystemExit with the explanation) where the sandbox is wanted but does not work: fails closed."""
+    from exocourse.grader_kernel import refusal
+
+    message = refusal(env.get("EXOCOURSE_SANDBOX", "1"))
+    if message:
+        raise SystemExit(message)
     start = time.perf_counter()
     processes = []
     for n, group in enumerate(groups):

@@ -13,8 +13,11 @@ module narrows that in two ways.
   learner's own submission copy and the course's Python environment, no network (kernel transport `ipc`), its
   own process namespace, and `--die-with-parent`.
 
-`configure(c)` (called from nbgrader_config.py) installs the two kernel specs and picks one:
-EXOCOURSE_SANDBOX=auto (default: sandbox when the probe passes, else a warning), 1 (required) or 0 (off).
+`configure(c)` (called from nbgrader_config.py) installs the two kernel specs and picks one. Grading fails
+closed: EXOCOURSE_SANDBOX=1 (the default; `auto` means the same) needs a working sandbox, and `nbgrader autograde`
+refuses to start without one; EXOCOURSE_SANDBOX=0 grades unsandboxed on purpose, with a warning on every run. In
+both modes exocourse.grading_guard snapshots the gradebook and the course tree around each learner's code and
+puts back anything that code changed.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ AUDIT_FD_ENV = "EXOCOURSE_AUDIT_FD"
 def install_kernelspecs(prefix: str = sys.prefix) -> None:
     """Write the two grading kernel specs into this environment (idempotent)."""
     for name, extra in ((KERNEL_AUDITED, []), (KERNEL_SANDBOXED, ["--sandbox"])):
-        spec = {"argv": [sys.executable, "-m", "exocourse.grader_kernel", *extra, "-f", "{connection_file}"],
+        # -B: the kernel writes no bytecode, so a new file in a __pycache__ folder is never the grader's own.
+        spec = {"argv": [sys.executable, "-B", "-m", "exocourse.grader_kernel", *extra, "-f", "{connection_file}"],
                 "display_name": f"Course grading kernel{' (sandboxed)' if extra else ''}",
                 "language": "python", "metadata": {"debugger": False},
                 # A signal would reach bwrap, not the kernel inside it: interrupt with a message instead.
@@ -71,20 +75,66 @@ def sandbox_probe() -> tuple[list[str] | None, str]:
     return None, "bubblewrap is installed but this host does not let it create namespaces"
 
 
-def configure(c) -> str:
-    """Install the kernel specs and point nbgrader at the right one. Returns the kernel name chosen."""
+REFUSAL = """\
+error: autograding refused — the grading sandbox does not work on this machine ({why}).
+  Learner code would run with your rights and could change the gradebook or other learners' work.
+  - On Debian or Ubuntu: sudo apt-get install bubblewrap   (Fedora: sudo dnf install bubblewrap)
+  - On macOS or Windows there is no bubblewrap: grade on the course hub, or in a Linux VM or container.
+  - To grade without the sandbox on purpose: EXOCOURSE_SANDBOX=0 nbgrader autograde … (every submission is then
+    graded between a gradebook snapshot and a check, and anything changed is put back and flagged)."""
+UNSANDBOXED = ("WARNING: grading WITHOUT the sandbox (EXOCOURSE_SANDBOX=0). Learner code runs with your rights; "
+               "the gradebook and course files are snapshotted before each submission and restored if it changes "
+               "them. Review `make integrity` before releasing grades.")
+
+
+def sandbox_wanted() -> bool:
+    """False only when the instructor switched the sandbox off explicitly (EXOCOURSE_SANDBOX=0)."""
+    return os.environ.get("EXOCOURSE_SANDBOX", "1").strip().lower() not in {"0", "off", "no", "false"}
+
+
+def refusal(setting: str | None = None) -> str | None:
+    """The message that stops grading when the sandbox is wanted but does not work here; None when grading may go on.
+    `setting`: an EXOCOURSE_SANDBOX value to judge instead of this process's own."""
+    if setting is not None and setting.strip().lower() in {"0", "off", "no", "false"}:
+        return None
+    if setting is None and not sandbox_wanted():
+        return None
+    flags, why = sandbox_probe()
+    return None if flags is not None else REFUSAL.format(why=why)
+
+
+def _running_autograde(argv: list[str]) -> bool:
+    """True when this process is `nbgrader autograde …` (or `python -m nbgrader autograde …`)."""
+    return len(argv) > 1 and argv[1] == "autograde" and "nbgrader" in Path(argv[0]).as_posix()
+
+
+def configure(c, argv: list[str] | None = None) -> str:
+    """Install the kernel specs and point nbgrader at the right one. Returns the kernel name chosen.
+
+    `nbgrader autograde` without a working sandbox (and without EXOCOURSE_SANDBOX=0) stops here with an
+    explanation. Other commands (generate_assignment, feedback, formgrader) go on; should anything else try to
+    grade, the sandboxed kernel itself refuses to start, so no learner code ever runs unsandboxed by accident."""
     install_kernelspecs()
-    wanted = os.environ.get("EXOCOURSE_SANDBOX", "auto").strip().lower()
-    flags, why = sandbox_probe() if wanted != "0" else (None, "switched off with EXOCOURSE_SANDBOX=0")
-    if wanted == "1" and flags is None:
-        raise RuntimeError(f"EXOCOURSE_SANDBOX=1 but sandboxed grading is not possible: {why}.")
-    if flags is None:
-        if wanted != "0":
-            print(f"WARNING: grading WITHOUT a sandbox ({why}). Learner code can then read and change the "
-                  "gradebook and other learners' work; review the integrity report before releasing grades.",
-                  file=sys.stderr)
+    argv = sys.argv if argv is None else argv
+    # Neither nbgrader nor the grading kernel writes bytecode during grading: then any file that appears in a
+    # __pycache__ folder while a learner's code runs is that code's doing (exocourse.grading_guard checks).
+    sys.dont_write_bytecode = True
+    if not sandbox_wanted():
+        if _running_autograde(argv):
+            print(UNSANDBOXED, file=sys.stderr)
+            from exocourse.grading_guard import exclusive_run
+
+            # One unsandboxed grading process at a time, before it writes anything: each learner's snapshot
+            # window then sees no other grader's writes.
+            db_url = c.CourseDirectory.get("db_url", "")
+            exclusive_run(Path(db_url.removeprefix("sqlite:///")).parent if db_url.startswith("sqlite:///")
+                          else Path.cwd() / "grading")
         c.Execute.kernel_name = KERNEL_AUDITED
         return KERNEL_AUDITED
+    message = refusal()
+    if message and _running_autograde(argv):
+        print(message, file=sys.stderr)
+        raise SystemExit(2)
     from jupyter_core.paths import jupyter_runtime_dir
 
     c.Execute.kernel_name = KERNEL_SANDBOXED
@@ -142,7 +192,7 @@ def main(argv: list[str]) -> None:
     if sandbox:
         flags, why = sandbox_probe()
         if flags is None:
-            sys.exit(f"Sandboxed grading kernel cannot start: {why}.")
+            sys.exit(REFUSAL.format(why=why))
         connection_file = Path(rest[rest.index("-f") + 1]).resolve()
         sockets = Path(json.loads(connection_file.read_text())["ip"]).parent  # ipc transport: a socket folder
         submission = Path.cwd()
@@ -150,7 +200,7 @@ def main(argv: list[str]) -> None:
         # The course's Python environment and package stay visible (read-only) even when they live under the
         # emptied course folder or under /tmp (a CI checkout, say).
         keep = list(dict.fromkeys(Path(p).resolve() for p in (sys.prefix, sys.base_prefix, Path(__file__).parent)))
-        inner = [sys.executable, "-m", "exocourse.grader_kernel", *rest]
+        inner = [sys.executable, "-B", "-m", "exocourse.grader_kernel", *rest]
         command = bwrap_command(inner, submission, hidden, keep, connection_file, sockets, flags, audit_fd)
         os.execvp(command[0], command)  # the fd is inherited; bwrap dies with nbgrader's kernel manager
     # Run as a script this file is __main__; the IPython extension imports it as exocourse.grader_kernel, so the
@@ -196,13 +246,24 @@ class Monitor:
         self.submission = str(submission)
         self.own_process = {os.getpid(), os.getpgid(0)}
         context = submission_context(submission)
-        # Inside the course folder only the learner's own submission copy is fair game, wherever the course lives.
+        # Inside the course folder only the learner's own submission copy is fair game, wherever the course lives,
+        # except the Python environment and package the kernel itself runs on (a .venv inside the course folder,
+        # as `make` creates it; the sandbox binds the same folders in, read-only).
         self.course = str(context["root"]) if context else None
         tmp = os.environ.get("TMPDIR", "/tmp")
         self.write_ok = (self.submission, tmp, "/tmp", "/dev/null", "/dev/shm")
-        self.read_ok = self.write_ok + tuple(
-            str(p) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, *[p for p in sys.path if p]}) + (
-            "/usr/", "/lib", "/etc/", "/proc/", "/dev/", "/sys/", str(Path(__file__).resolve().parent))
+        self.environment = tuple(dict.fromkeys(str(Path(p).resolve()) for p in (
+            sys.prefix, sys.base_prefix, sys.exec_prefix, Path(__file__).resolve().parent,
+            *[p for p in sys.path if p and not self._contains(p, self.course)])))
+        self.read_ok = self.write_ok + self.environment + ("/usr/", "/lib", "/etc/", "/proc/", "/dev/", "/sys/")
+
+    @staticmethod
+    def _contains(folder: str, path: str | None) -> bool:
+        """True when `path` is `folder` or lies below it (False for a missing path)."""
+        if not path:
+            return False
+        folder = os.path.normpath(os.path.join(os.getcwd(), folder))
+        return path == folder or path.startswith(folder.rstrip("/") + "/")
 
     def record(self, kind: str, detail: str) -> None:
         key = f"{kind}: {detail}"
@@ -220,8 +281,11 @@ class Monitor:
         if isinstance(path, bytes):
             path = path.decode(errors="replace")
         path = os.path.normpath(os.path.join(self.submission, os.fspath(path)))
-        if self.course and (path + "/").startswith(self.course.rstrip("/") + "/") and not (
-                (path + "/").startswith(self.submission.rstrip("/") + "/")):
+        if self._contains(self.submission, path):
+            return True
+        if allowed is self.read_ok and any(self._contains(root, path) for root in self.environment):
+            return True  # the kernel's own Python environment and course package, wherever they live
+        if self.course and self._contains(self.course, path):
             return False
         return any(path == root.rstrip("/") or path.startswith(root.rstrip("/") + "/") or
                    (root.endswith("/") and path.startswith(root)) for root in allowed)

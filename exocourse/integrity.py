@@ -8,7 +8,8 @@ It combines
   input transformers and event hooks, patched modules or builtins, redefined test helpers, grader interference
   (exit, signals, audit or trace hooks, subprocesses), file access outside the submission, locked or test cells
   deleted, altered, duplicated, reordered or re-pointed, unknown grade ids, files beyond the released ones;
-* the runtime audit the grading kernel wrote (grading/integrity/<assignment>/<learner>.jsonl), and
+* the runtime audit the grading kernel wrote (grading/integrity/<assignment>/<learner>.jsonl), and what the
+  unsandboxed grader found changed and put back (<learner>.guard.jsonl, exocourse.grading_guard), and
 * autograde failures (a kernel that died or hung leaves no autograded notebook).
 Nothing here changes a grade: flags hold back certificates until an instructor has looked.
 """
@@ -248,6 +249,8 @@ def report(root: Path, assignment: str) -> dict[str, list[str]]:
             if not all((grading / "autograded" / learner / assignment / name).exists() for name in notebooks):
                 reasons.append("autograde failed (the kernel died or hung): grade this submission by hand")
             reasons += runtime_findings(grading / "integrity" / assignment / f"{learner}.jsonl")
+            # written by the grader (not the learner's kernel) when unsandboxed code changed files and was undone
+            reasons += runtime_findings(grading / "integrity" / assignment / f"{learner}.guard.jsonl")
         if reasons:
             flagged[learner] = list(dict.fromkeys(reasons))
     return flagged

@@ -43,10 +43,13 @@ course hub. Corrections after release are listed in `ERRATA.md` when there are a
 """
 
 LEARNER_MAKEFILE = """.PHONY: lab
+# JupyterLab refuses to start as root unless told; containers often run as root.
+AS_ROOT := $(filter 0,$(shell id -u))
 lab:
 \ttest -x .venv/bin/python || python3 -m venv .venv
 \t.venv/bin/python -m pip install --quiet -r requirements.txt
-\t.venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 lessons/00_start_here.ipynb
+\t@$(if $(AS_ROOT),echo "Running as root (a container?): passing --allow-root (JupyterLab will not start as root without it).")
+\t.venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(if $(AS_ROOT),--allow-root) lessons/00_start_here.ipynb
 """
 
 

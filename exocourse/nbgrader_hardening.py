@@ -1,8 +1,11 @@
-"""nbgrader preprocessors the course adds: a byte cap on outputs (nbgrader's LimitOutput counts only lines)."""
+"""nbgrader preprocessors the course adds: a byte cap on outputs (nbgrader's LimitOutput counts only lines), forged
+grade cells made ordinary, and execution guarded by a snapshot when grading runs without the sandbox."""
 
 from __future__ import annotations
 
-from nbgrader.preprocessors import NbGraderPreprocessor
+from pathlib import Path
+
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer
 
 TRUNCATED = "\n… output truncated by the course: it was longer than {limit:,} bytes …\n"
@@ -69,3 +72,31 @@ class DropForgedGradeCells(NbGraderPreprocessor):
             else:
                 seen.add(grade_id)
         return nb, resources
+
+
+class GuardedExecute(Execute):
+    """nbgrader's Execute; without the sandbox (EXOCOURSE_SANDBOX=0) each learner's notebook runs between a snapshot
+    of the gradebook and course files and a check that restores anything changed (exocourse.grading_guard).
+    Configured through the `Execute` section like nbgrader's own (timeout, kernel name)."""
+
+    _snapshots: dict = {}
+
+    def preprocess(self, nb, resources, *args, **kwargs):
+        from exocourse import grader_kernel
+
+        if grader_kernel.sandbox_wanted():  # the sandbox keeps the course read-only: nothing to snapshot
+            return super().preprocess(nb, resources, *args, **kwargs)
+        from exocourse.grading_guard import Snapshot, exclusive_run
+
+        info = resources["nbgrader"]
+        gradebook = Path(info["db_url"].removeprefix("sqlite:///"))
+        exclusive_run(gradebook.parent)
+        snapshot = self._snapshots.get(gradebook)
+        if snapshot is None:
+            snapshot = self._snapshots[gradebook] = Snapshot(gradebook.parent.parent, gradebook)
+        snapshot.before(info["student"], info["assignment"])
+        try:
+            return super().preprocess(nb, resources, *args, **kwargs)
+        finally:
+            for finding in snapshot.after():
+                self.log.warning("%s's code %s: put back, flagged for review", info["student"], finding)

@@ -1,5 +1,6 @@
 """Unit tests of the integrity scan and the sandbox command (the hostile class tests the whole chain)."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,29 @@ def test_grading_kernel_tracebacks_quote_no_source(tmp_path):
     error = nb.cells[0].outputs[0]
     text = "\n".join(error.traceback)
     assert error.ename == "ValueError" and "HIDDEN" not in text and "abc123" not in text
+
+
+def test_monitor_in_place_allows_the_environment_inside_the_course_but_nothing_else(tmp_path, monkeypatch):
+    """Graded in the instructor's own folder: .venv and the course package live inside the course root."""
+    import os
+    import sys
+
+    course = tmp_path / "course"
+    submission = course / "grading/autograded/ada/ps1"
+    submission.mkdir(parents=True)
+    monkeypatch.setattr(sys, "prefix", str(course / ".venv"))
+    monkeypatch.setattr(sys, "path", [str(course), str(course / ".venv/lib/python3.11/site-packages")])
+    log = tmp_path / "log.jsonl"
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT)
+    monitor = Monitor(fd, submission)
+    monitor.armed = True
+    monitor.audit("open", (str(course / ".venv/lib/python3.11/site-packages/IPython/core/logger.py"), "r", 0))
+    monitor.audit("os.listdir", (str(course / ".venv/lib/python3.11/site-packages/psutil"),))
+    package = Path(__import__("exocourse").__file__).parent
+    monitor.audit("open", (str(package / "biology.py"), "r", 0))
+    monitor.audit("open", (str(course / "grading/gradebook.db"), "r", 0))  # sys.path holds the course root: still flagged
+    monitor.audit("open", (str(course / ".venv/lib/python3.11/site-packages/x.py"), "w", 0))  # writes never allowed
+    os.close(fd)
+    details = [json.loads(line)["detail"] for line in log.read_text().splitlines()]
+    assert details == [f"reads {course / 'grading/gradebook.db'}",
+                       f"writes {course / '.venv/lib/python3.11/site-packages/x.py'}"]

@@ -32,6 +32,39 @@ def source_assignments() -> list[Path]:
     return sorted((ROOT / "assignments" / "source").glob("*/*.ipynb"))
 
 
+# One learner edition per run, and each lesson executed once, from inside it (what a learner runs), shared by
+# tests/test_notebooks.py and tests/test_learner_edition.py: both are in the xdist group "notebooks".
+NOTEBOOKS_GROUP = "notebooks"
+
+
+@pytest.fixture(scope="session")
+def edition(tmp_path_factory) -> Path:
+    from exocourse.learner_edition import build
+
+    return build(tmp_path_factory.mktemp("edition") / "learner-edition", ROOT)
+
+
+@pytest.fixture(scope="session")
+def executed_lessons(edition):
+    """{lesson stem: executed notebook}: each lesson run top to bottom once, from inside the learner edition."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    cache: dict = {}
+
+    def run(stem: str):
+        if stem not in cache:
+            path = edition / "lessons" / f"{stem}.ipynb"
+            nb = nbformat.read(path, as_version=4)
+            NotebookClient(nb, timeout=60, kernel_name="python3", store_widget_state=False,
+                           resources={"metadata": {"path": str(path.parent)}}).execute(
+                env={**os.environ, "EXOCOURSE_ROOT": str(edition)})
+            cache[stem] = nb
+        return cache[stem]
+
+    return run
+
+
 def pytest_terminal_summary(terminalreporter):
     """Content review age is reported here, not failed on (DESIGN section 3)."""
     from exocourse import manifest

@@ -1,33 +1,39 @@
-"""Every lesson and source assignment runs top to bottom; notebooks in git carry no outputs and stay thin."""
+"""Every lesson and source assignment runs top to bottom; notebooks in git carry no outputs and stay thin.
+Lessons run once per test run, from inside the learner edition (conftest.executed_lessons), as learners run them."""
 
 from functools import cache
 
 import nbformat
 import pytest
-from conftest import lesson_files, source_assignments
+from conftest import NOTEBOOKS_GROUP, lesson_files, source_assignments
 from nbclient import NotebookClient
 
 ALL_NOTEBOOKS = lesson_files() + source_assignments()
-pytestmark = pytest.mark.xdist_group("notebooks")  # one worker, so each notebook executes once
+pytestmark = pytest.mark.xdist_group(NOTEBOOKS_GROUP)  # one worker, so each notebook executes once
 
 
 @cache
-def run(path):
+def run_assignment(path):
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=60, kernel_name="python3", store_widget_state=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     return nb
 
 
+@pytest.fixture()
+def run(executed_lessons):
+    return lambda path: executed_lessons(path.stem) if path.parent.name == "lessons" else run_assignment(path)
+
+
 @pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_top_to_bottom_without_errors(path):
+def test_notebook_runs_top_to_bottom_without_errors(path, run):
     nb = run(path)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, f"{path.name}: {errors[0].get('ename')}: {errors[0].get('evalue')}"
 
 
 @pytest.mark.parametrize("path", lesson_files(), ids=lambda p: p.name)
-def test_every_widget_cell_of_a_lesson_renders_something(path):
+def test_every_widget_cell_of_a_lesson_renders_something(path, run):
     nb = run(path)
     for cell in nb.cells:
         if cell.cell_type == "code" and not cell.source.startswith(("from ", "import ")):

@@ -8,6 +8,13 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)   # nbgrader calls `alembic` by name
 export EXOCOURSE_SKIP_BROWSER EXOCOURSE_SKIP_SANDBOX EXOCOURSE_HUB_TEST EXOCOURSE_SANDBOX
 # JupyterLab refuses to start as root unless told; containers and cloud workstations often run as root.
 AS_ROOT := $(filter 0,$(shell id -u))
+# Values typed on the command line reach the commands as environment variables, never pasted into the shell line
+# (a learner id such as x"; rm -rf ~; " stays one argument) and never expanded by make ($1 stays $1).
+export ARG_LEARNER = $(value LEARNER)
+export ARG_ASSIGNMENT = $(value ASSIGNMENT)
+export ARG_BY = $(value BY)
+export ARG_REASON = $(value REASON)
+export ARG_ROSTER = $(value ROSTER)
 
 .PHONY: lab test lint render release autograde integrity learner-edition static-edition review-due knowledge-gain evaluation-summary data benchmark benchmark-class help
 
@@ -44,26 +51,26 @@ data: $(VENV)/.runtime-installed  ## regenerate the synthetic teaching data (fix
 	$(BIN)/python tools/generate_synthetic_data.py
 
 release: $(VENV)/.runtime-installed  ## instructor: make the release copy of ASSIGNMENT (default ps1)
-	$(BIN)/nbgrader generate_assignment $(ASSIGNMENT) --force
+	$(BIN)/nbgrader generate_assignment "$$ARG_ASSIGNMENT" --force
 
 autograde: $(VENV)/.runtime-installed  ## instructor: autograde ASSIGNMENT in the sandboxed grading kernel
-	$(BIN)/nbgrader autograde $(ASSIGNMENT)
+	$(BIN)/nbgrader autograde "$$ARG_ASSIGNMENT"
 
 integrity: $(VENV)/.runtime-installed  ## instructor: list submissions of ASSIGNMENT flagged for review (exit 1 if any)
-	$(BIN)/python -m exocourse.integrity $(ASSIGNMENT)
+	$(BIN)/python -m exocourse.integrity "$$ARG_ASSIGNMENT"
 
 .PHONY: demo-class completion clear-flag forget-learner
 demo-class: $(VENV)/.runtime-installed  ## run a simulated class of 30 through the whole term (in grading/demo/)
 	$(BIN)/python -m exocourse.demo_class
 
 completion: $(VENV)/.runtime-installed  ## instructor: completion report + certificates (ROSTER=path, default grading/roster.csv)
-	$(BIN)/python -m exocourse.completion report $(if $(ROSTER),--roster "$(ROSTER)")
+	$(BIN)/python -m exocourse.completion report $(if $(ROSTER),--roster "$$ARG_ROSTER")
 
 clear-flag: $(VENV)/.runtime-installed  ## instructor: LEARNER=… ASSIGNMENT=… BY="name" REASON="why" clears a reviewed flag
-	$(BIN)/python -m exocourse.completion clear-flag "$(LEARNER)" "$(ASSIGNMENT)" --by "$(BY)" --reason "$(REASON)"
+	$(BIN)/python -m exocourse.completion clear-flag "$$ARG_LEARNER" "$$ARG_ASSIGNMENT" --by "$$ARG_BY" --reason "$$ARG_REASON"
 
 forget-learner: $(VENV)/.runtime-installed  ## delete LEARNER's data on request (dry run; add YES=1 to delete)
-	$(BIN)/python -m exocourse.learner_data forget "$(LEARNER)" $(if $(YES),--yes)
+	$(BIN)/python -m exocourse.learner_data forget "$$ARG_LEARNER" $(if $(YES),--yes)
 
 learner-edition: $(VENV)/.runtime-installed  ## build build/learner-edition: what learners and hub images get
 	$(BIN)/python -m exocourse.learner_edition build/learner-edition
@@ -86,4 +93,4 @@ benchmark: $(VENV)/.dev-installed  ## print the performance figures and the host
 
 N ?= 300
 benchmark-class: $(VENV)/.dev-installed  ## autograde N synthetic learners of ASSIGNMENT in the sandbox (figures, not a test)
-	$(BIN)/python benchmarks/class_scale.py --learners $(N) --assignment $(ASSIGNMENT)
+	$(BIN)/python benchmarks/class_scale.py --learners $(N) --assignment "$$ARG_ASSIGNMENT"

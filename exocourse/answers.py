@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from exocourse.errors import OneLineError
 
 DEFAULT_SALT = "exo101-2026-self-checks-v1"
+LARGEST = 1e18  # no answer in the course comes near; beyond it a float no longer holds every whole number anyway
 
 
-class AnswerFormError(ValueError):
+class AnswerFormError(OneLineError, ValueError):
     """The answer is not of the expected form (for example a word where one letter is expected)."""
 
 
@@ -45,17 +48,26 @@ def normalise_number(answer, decimals: int) -> str:
     if isinstance(answer, bool) or not isinstance(answer, (int, float)) and not _is_numpy_number(answer):
         raise AnswerFormError("give a number (without quotes or units)")
     # Unbound methods, so a float or int subclass cannot override the conversion.
-    if isinstance(answer, float):
-        value = float.__float__(answer)
-    elif isinstance(answer, int):
-        value = float(int.__int__(answer))
-    else:
-        value = float(answer)
+    too_big = AnswerFormError("give a number smaller than a billion billion (10**18) either way; check the units "
+                              "and the powers of ten")
+    try:
+        if isinstance(answer, float):
+            value = float.__float__(answer)
+        elif isinstance(answer, int):
+            value = float(int.__int__(answer))
+        else:
+            value = float(answer)
+    except OverflowError:  # an int such as 10**400 has no float
+        raise too_big from None
     if not math.isfinite(value):
         raise AnswerFormError("give a finite number")
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-    return str(rounded + 0)  # "+ 0" turns -0 into 0
+    if abs(value) > LARGEST:
+        raise too_big
+    with localcontext() as context:
+        context.prec = 60  # room for LARGEST at any number of decimals the course asks for
+        quantum = Decimal(1).scaleb(-decimals)
+        rounded = Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+        return str(rounded + 0)  # "+ 0" turns -0 into 0
 
 
 def _is_numpy_number(answer) -> bool:

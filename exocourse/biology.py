@@ -12,11 +12,12 @@ import statistics
 from dataclasses import dataclass
 
 from exocourse import data
+from exocourse.errors import OneLineError, finite_number, text_file
 
 SMALL_EV_LIMIT_NM = 200  # MISEV2023's operational "small EV": "often described as <200 nm" [misev2023-table2]
 
 
-class InputError(ValueError):
+class InputError(OneLineError, ValueError):
     """Bad input to a biology function; the message is written for the learner."""
 
 
@@ -74,16 +75,20 @@ def separation_outcome(method: str) -> SeparationOutcome:
 def load_nta_sample(path: str) -> list[float]:
     """Particle diameters (nm) from an NTA export with a `diameter_nm` column, e.g. the file in ps1."""
     import csv
+    import io
 
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            values = [row["diameter_nm"] for row in csv.DictReader(handle)]
-    except FileNotFoundError:
-        raise InputError(f"No file called {path!r} here. Check the file name and that it is in this folder.") \
-            from None
-    except KeyError:
-        raise InputError(f"{path!r} has no 'diameter_nm' column, so it is not an NTA size export.") from None
-    return [float(v) for v in values]
+    text = text_file(path, "NTA export", InputError)
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    if not rows or "diameter_nm" not in rows[0]:
+        raise InputError(f"{path!r} has no 'diameter_nm' column, so it is not an NTA size export.")
+    values = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            values.append(float(row["diameter_nm"]))
+        except (TypeError, ValueError):
+            raise InputError(f"Row {number} of {path!r} has {row['diameter_nm']!r} as its diameter, not a "
+                             "number.") from None
+    return values
 
 
 def median_diameter_nm(diameters) -> float:
@@ -95,7 +100,7 @@ def median_diameter_nm(diameters) -> float:
 def percent_below(diameters, limit_nm: float = SMALL_EV_LIMIT_NM) -> float:
     """The percentage of particles with a diameter below `limit_nm` (default 200 nm, the 'small EV' limit)."""
     sizes = _check_diameters(diameters)
-    if not isinstance(limit_nm, (int, float)) or limit_nm <= 0:
+    if finite_number(limit_nm, "The size limit", InputError) <= 0:
         raise InputError("The size limit must be a positive number of nanometres.")
     return 100 * sum(size < limit_nm for size in sizes) / len(sizes)
 
@@ -106,9 +111,10 @@ def _check_diameters(diameters) -> list[float]:
     sizes = list(diameters)
     if not sizes:
         raise InputError("The list of particle diameters is empty.")
-    if any(isinstance(s, bool) or not isinstance(s, (int, float)) or s != s or s <= 0 for s in sizes):
+    numbers = [finite_number(s, "Every particle diameter", InputError) for s in sizes]
+    if any(s <= 0 for s in numbers):
         raise InputError("Every particle diameter must be a positive number of nanometres.")
-    return [float(s) for s in sizes]
+    return numbers
 
 
 # ------------------------------------------------------------------------------------ MISEV characterization ---
@@ -129,6 +135,9 @@ def misev_minimal_check(reported: set[str] | list[str]) -> list[Requirement]:
     if isinstance(reported, str) or not hasattr(reported, "__iter__"):
         raise InputError("Give the reported items as a list, for example ['CD63', 'TSG101'].")
     items = {row["item"]: row for row in characterization_items()}
+    reported = list(reported)
+    if any(not isinstance(item, str) for item in reported):
+        raise InputError("Give the reported items as names in quotes, for example ['CD63', 'TSG101'].")
     unknown = sorted(set(reported) - set(items))
     if unknown:
         raise InputError(f"Not on the checklist: {', '.join(unknown)}. Choose from: {', '.join(items)}.")
@@ -160,6 +169,12 @@ def misev_minimal_check(reported: set[str] | list[str]) -> list[Requirement]:
 
 
 def verdict(requirements: list[Requirement]) -> str:
+    """One sentence on a checklist result from misev_minimal_check (never 'meets every item' for no checklist)."""
+    if isinstance(requirements, str) or not hasattr(requirements, "__iter__"):
+        raise InputError("Give the result of misev_minimal_check(...), a list of checklist items.")
+    requirements = list(requirements)
+    if not requirements or not all(isinstance(r, Requirement) for r in requirements):
+        raise InputError("Give the result of misev_minimal_check(...): the list of checklist items it returns.")
     missing = [r.name.lstrip("…") for r in requirements if not r.met]
     if not missing:
         return "Meets every item of the MISEV2018 minimal characterization checklist used in this lesson."

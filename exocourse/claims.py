@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exocourse import data, plots
+from exocourse.errors import OneLineError
 from exocourse.paths import data_dir
 
 MAX_CHARACTERS = 200_000
 VERDICTS = ["supported", "misleading", "unsupported", "wrong"]
 
 
-class InputError(ValueError):
+class InputError(OneLineError, ValueError):
     """Bad input to the claims tools; the message is written for the learner."""
 
 

@@ -21,10 +21,13 @@ import argparse
 import csv
 import datetime as dt
 import hashlib
+import io
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from exocourse.safe_csv import write_csv
 
 ROSTER_COLUMNS = ["learner_id", "legal_name", "licence_number"]
 CLEARED_COLUMNS = ["learner_id", "assignment", "cleared_by", "reason", "cleared_at", "submission_timestamp"]
@@ -60,23 +63,76 @@ def required_assignments(manifest: dict) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------------------ inputs ---
-def read_roster(path: Path) -> dict[str, dict]:
-    """{learner id: roster row} from the CE program's roster CSV."""
-    with Path(path).open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    missing = [c for c in ROSTER_COLUMNS if rows and c not in rows[0]]
+class RosterError(ValueError):
+    """The roster cannot be used as it is. The message lists every problem with its row number."""
+
+
+def _roster_text(path: Path) -> tuple[str, str | None]:
+    """The roster's text and, when it was not UTF-8, a note saying how it was read."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8-sig"), None  # Excel's "CSV UTF-8" starts with a byte-order mark
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")  # Excel's plain "CSV" on Windows
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text, (f"note: {path} is not UTF-8; it was read as Windows Latin-1 (Excel's plain \"CSV\"). Check "
+                  "that accented names print right on the certificates, or save the roster as \"CSV UTF-8\".")
+
+
+def read_roster(path: Path, known: set[str] | None = None, notes: list[str] | None = None) -> dict[str, dict]:
+    """{learner id: roster row} from the CE program's roster CSV, checked before anything is written: the columns,
+    a valid and unique id and a legal name on every row, and (given `known`, the gradebook's learner ids) no id the
+    gradebook does not know. Every problem is reported with its row number (the header is row 1); nothing is
+    returned until the roster is fixed. A note about the encoding goes to `notes`."""
+    from exocourse.learner_ids import LearnerIdError, check_learner_id
+
+    text, note = _roster_text(path)
+    if note and notes is not None:
+        notes.append(note)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = [c.strip() for c in reader.fieldnames or []]
+    missing = [c for c in ROSTER_COLUMNS if c not in columns]
     if missing:
-        raise ValueError(f"Roster {path} lacks the column(s) {missing}; it needs {ROSTER_COLUMNS}.")
-    return {row["learner_id"].strip(): row for row in rows if row.get("learner_id", "").strip()}
+        found = ", ".join(repr(c) for c in columns) or "no header row"
+        raise RosterError(f"Roster {path} lacks the column(s) {', '.join(missing)} (found: {found}); it needs "
+                          f"the columns {', '.join(ROSTER_COLUMNS)}.")
+    problems: list[str] = []
+    roster: dict[str, dict] = {}
+    first_row: dict[str, int] = {}
+    for number, raw in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(row.values()):
+            continue  # a blank line
+        learner_id = row.get("learner_id", "")
+        try:
+            check_learner_id(learner_id)
+        except LearnerIdError as problem:
+            problems.append(f"row {number}: {problem}" if learner_id else f"row {number}: learner_id is blank")
+            continue
+        if not row.get("legal_name"):
+            problems.append(f"row {number}: legal_name is blank for {learner_id}")
+        if learner_id in first_row:
+            problems.append(f"row {number}: learner id {learner_id} appears again (first on row "
+                            f"{first_row[learner_id]}); a certificate could go to the wrong name")
+            continue
+        first_row[learner_id] = number
+        if known is not None and learner_id not in known:
+            problems.append(f"row {number}: learner id {learner_id} is not in the gradebook (check the spelling; "
+                            "on TLJH ids start with jupyter-)")
+        roster[learner_id] = row
+    if not roster and not problems:
+        problems.append("the roster has no learners")
+    if problems:
+        raise RosterError(f"Roster {path}: " + "; ".join(problems) + ". Nothing was written; fix the roster and run "
+                          "the report again.")
+    return roster
 
 
 def write_roster(path: Path, roster: dict[str, dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=ROSTER_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for learner_id in sorted(roster):
-            writer.writerow({"learner_id": learner_id, **roster[learner_id]})
+    write_csv(path, ROSTER_COLUMNS, [{"learner_id": learner_id, **roster[learner_id]} for learner_id in sorted(roster)])
 
 
 def default_roster(root: Path) -> Path:
@@ -229,14 +285,18 @@ def completion_rows(submissions: dict[tuple[str, str], Submission], manifest: di
     return rows
 
 
+def gradebook_students(db_url: str) -> set[str]:
+    """Every learner id the gradebook knows (submitted or not)."""
+    from nbgrader.api import Gradebook
+
+    _alembic_on_path()
+    with Gradebook(db_url) as gradebook:
+        return {student.id for student in gradebook.students}
+
+
 def write_report(rows: list[dict], path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
     fields = list(dict.fromkeys(key for row in rows for key in row)) or ["learner_id"]
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+    return write_csv(path, fields, rows)  # the registrar's file: no cell can run as a spreadsheet formula
 
 
 # ------------------------------------------------------------------------------------------ certificates ---
@@ -321,24 +381,28 @@ def report(root: Path, roster_path: Path | None = None, out: Path | None = None)
     root = Path(root).resolve()
     grading = Path(out) if out else root / "grading"
     manifest = load_manifest(root)
-    roster = read_roster(roster_path or default_roster(root))
+    if not (root / "grading" / "gradebook.db").exists():
+        raise FileNotFoundError(0, "no gradebook: autograde something first", str(root / "grading" / "gradebook.db"))
     submissions = gradebook_submissions(db_url_of(root))
+    notes: list[str] = []
+    roster = read_roster(roster_path or default_roster(root), known=gradebook_students(db_url_of(root)), notes=notes)
     checked = ([ce_info(manifest)["pretest"]] if ce_info(manifest).get("pretest") else []) + \
         required_assignments(manifest)
     cleared = read_cleared(grading / CLEARED_NAME)
     flags = open_flags(integrity_flags(root, checked), cleared, submissions)
     rows = completion_rows(submissions, manifest, roster, flags, attested(root, manifest))
     certificates = grading / "certificates"
-    written = []
+    written, kept = [], []
     for row in rows:
         target = certificate_path(certificates, manifest, row["learner_id"])
         if row["completed"] == "yes":
             written.append(write_certificate(row, manifest, target))
-        elif target.exists():  # e.g. a flag re-opened by a re-submission: no certificate until cleared again
-            target.unlink()
+        elif target.exists():  # an issued certificate is a record: a report run never withdraws it
+            kept.append(row["learner_id"])
     unknown = sorted({learner for learner, _ in submissions} - set(roster))
     return {"rows": rows, "report": write_report(rows, grading / REPORT_NAME), "certificates": written,
-            "open_flags": flags, "not_on_roster": unknown, "placeholders": ce_info(manifest).get("placeholders", [])}
+            "open_flags": flags, "not_on_roster": unknown, "placeholders": ce_info(manifest).get("placeholders", []),
+            "kept_certificates": kept, "notes": notes}
 
 
 def clear_flag(root: Path, learner_id: str, assignment: str, by: str, reason: str, out: Path | None = None) -> dict:
@@ -347,6 +411,8 @@ def clear_flag(root: Path, learner_id: str, assignment: str, by: str, reason: st
         raise ValueError("Say who clears the flag (--by) and why (--reason): the record is kept for audit.")
     root = Path(root).resolve()
     grading = Path(out) if out else root / "grading"
+    if not (root / "grading" / "gradebook.db").exists():  # never create an empty gradebook by asking
+        raise ValueError(f"No gradebook in {root / 'grading'}: nothing to clear.")
     sub = gradebook_submissions(db_url_of(root)).get((learner_id, assignment))
     if sub is None:
         raise ValueError(f"No submission of {assignment} by {learner_id} in the gradebook.")
@@ -354,13 +420,7 @@ def clear_flag(root: Path, learner_id: str, assignment: str, by: str, reason: st
            "cleared_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
            "submission_timestamp": sub.timestamp.isoformat() if sub.timestamp else ""}
     path = grading / CLEARED_NAME
-    new = not path.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CLEARED_COLUMNS)
-        if new:
-            writer.writeheader()
-        writer.writerow(row)
+    write_csv(path, CLEARED_COLUMNS, [*read_cleared(path), row])  # earlier clearances kept; formulas neutralised
     return row
 
 
@@ -387,9 +447,14 @@ def main(argv: list[str] | None = None) -> int:
     done = [r for r in result["rows"] if r["completed"] == "yes"]
     print(f"{len(done)} of {len(result['rows'])} learners completed; report: {result['report']}; "
           f"{len(result['certificates'])} certificate(s) in {result['report'].parent / 'certificates'}.")
+    for note in result["notes"]:
+        print(note)
     for row in result["rows"]:
         if row["completed"] != "yes":
             print(f"  {row['learner_id']}: {row['not_complete_because']}")
+    for learner in result["kept_certificates"]:
+        print(f"  {learner}: a certificate issued earlier is kept (a report never withdraws one), although the "
+              "learner does not meet completion now; see the reason above")
     for learner, assignment in sorted(result["open_flags"]):
         print(f"  open flag: {learner} {assignment} — review it, then `python -m exocourse.completion clear-flag "
               f"{learner} {assignment} --by <you> --reason <why>`")
@@ -403,4 +468,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from exocourse import cli
+
+    sys.exit(cli.run(main, sys.argv[1:]))

@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass, field
 
 from exocourse import data, plots
+from exocourse.errors import OneLineError
 
 MAX_CHARACTERS = 20_000
 TARGET_GRADE = 8.0
 LONG_SENTENCE_WORDS = 25
 
 
-class InputError(ValueError):
+class InputError(OneLineError, ValueError):
     """Bad input to the consent tools; the message is written for the learner."""
 
 
@@ -56,11 +57,22 @@ def _checked_text(text) -> str:
     return text
 
 
+LONGEST_SENTENCE_WORDS = 100  # beyond this the formula's grade means nothing (a list, or no full stops)
+
+
 def reading_grade(text) -> float:
-    """Flesch–Kincaid grade level of a text (textstat)."""
+    """Flesch–Kincaid grade level of an English text (textstat). Refuses text for which the formula means nothing:
+    no English words, or a "sentence" of more than 100 words (text without full stops)."""
     import textstat
 
-    return float(textstat.flesch_kincaid_grade(_checked_text(text)))
+    text = _checked_text(text)
+    if not re.search(r"[A-Za-z]{2,}", text):
+        raise InputError("The reading grade (Flesch–Kincaid) is for English text; this text has no English words.")
+    longest = max(len(s.split()) for s in re.split(r"(?<=[.!?;:])\s+", text.strip()))
+    if longest > LONGEST_SENTENCE_WORDS:
+        raise InputError(f"One sentence runs to {longest:,} words: add full stops between sentences, so that the "
+                         "reading grade means something.")
+    return float(textstat.flesch_kincaid_grade(text))
 
 
 def _mentions(text: str, keyword: str) -> bool:

@@ -8,13 +8,14 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from exocourse.errors import OneLineError
 from exocourse.paths import data_dir
 
 REFERENCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CITATION = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)+|[a-z]+[0-9]{4}[a-z0-9-]*)\]")
 
 
-class DataError(LookupError):
+class DataError(OneLineError, LookupError):
     """A table, reference or self-check the course asked for does not exist."""
 
 
@@ -95,8 +96,12 @@ def cited_ids(text: str) -> list[str]:
 @lru_cache(maxsize=8)
 def self_checks(module: str) -> dict[str, dict]:
     """The self-check questions of a module (data/selfchecks/<module>.yml), by id."""
+    import re
+
     import yaml
 
+    if not isinstance(module, str) or not re.fullmatch(r"[a-z0-9_]{1,40}", module):
+        raise DataError(f"No self-checks for module {str(module)[:40]!r}: give a module name such as 'biology'.")
     path = data_dir() / "selfchecks" / f"{module}.yml"
     if not path.exists():
         raise DataError(f"No self-checks for module {module!r}.")

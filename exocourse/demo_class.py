@@ -542,4 +542,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from exocourse import cli
+
+    sys.exit(cli.run(main, sys.argv[1:]))

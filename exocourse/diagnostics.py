@@ -11,9 +11,10 @@ import math
 from dataclasses import dataclass
 
 from exocourse import data
+from exocourse.errors import OneLineError, finite_number, text_file, whole_number
 
 
-class InputError(ValueError):
+class InputError(OneLineError, ValueError):
     """Bad input to a diagnostics function; the message is written for the learner."""
 
 
@@ -94,6 +95,7 @@ def natural_frequencies(prevalence, sensitivity, specificity, people: int = 1000
     p = _probability(prevalence, "Prevalence")
     se = _probability(sensitivity, "Sensitivity")
     sp = _probability(specificity, "Specificity")
+    people = whole_number(people, "The number of people", smallest=1, largest=10**9, error=InputError)
     ill = round(people * p)
     tp = round(ill * se)
     tn = round((people - ill) * sp)
@@ -109,19 +111,22 @@ def biomarker_data() -> tuple[list[float], list[int]]:
 
 
 def _check_scores(scores, outcomes) -> tuple[list[float], list[int]]:
+    for given, what in ((scores, "scores"), (outcomes, "outcomes")):
+        if isinstance(given, str | bytes | dict) or not hasattr(given, "__iter__"):
+            raise InputError(f"Give the {what} as a list, for example [12.5, 30.1] or [1, 0].")
     scores, outcomes = list(scores), list(outcomes)
     if not scores or len(scores) != len(outcomes):
         raise InputError("Give one outcome for every score (and at least one of each).")
-    if set(outcomes) - {0, 1} or len(set(outcomes)) < 2:
+    if any(isinstance(o, bool) or o not in (0, 1) for o in outcomes if isinstance(o, int | float)) or \
+            any(not isinstance(o, int | float) for o in outcomes) or len(set(outcomes)) < 2:
         raise InputError("Outcomes must be 1 (has the condition) or 0 (does not), with at least one of each.")
-    return [float(s) for s in scores], [int(o) for o in outcomes]
+    return [finite_number(s, "Every score", InputError) for s in scores], [int(o) for o in outcomes]
 
 
 def confusion_at_cutpoint(scores, outcomes, cutpoint: float) -> dict[str, int]:
     """Counts when a score at or above `cutpoint` is called positive."""
     scores, outcomes = _check_scores(scores, outcomes)
-    if isinstance(cutpoint, bool) or not isinstance(cutpoint, (int, float)) or cutpoint != cutpoint:
-        raise InputError("The cut-point must be a number.")
+    cutpoint = finite_number(cutpoint, "The cut-point", InputError)
     tp = sum(s >= cutpoint and o == 1 for s, o in zip(scores, outcomes, strict=True))
     fp = sum(s >= cutpoint and o == 0 for s, o in zip(scores, outcomes, strict=True))
     positives = sum(outcomes)
@@ -315,36 +320,38 @@ class RowsTable(list):
 def load_confusion_matrix(path: str) -> dict[str, int]:
     """A 2×2 table from a CSV with columns result, with_condition, without_condition (rows positive, negative)."""
     import csv
+    import io
 
+    text = text_file(path, "2×2 table", InputError)
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows = {row["result"].strip().lower(): row for row in csv.DictReader(handle)}
+        rows = {row["result"].strip().lower(): row for row in csv.DictReader(io.StringIO(text, newline=""))}
         return TwoByTwo(tp=int(rows["positive"]["with_condition"]), fp=int(rows["positive"]["without_condition"]),
                         fn=int(rows["negative"]["with_condition"]), tn=int(rows["negative"]["without_condition"]))
-    except FileNotFoundError:
-        raise InputError(f"No file called {path!r} here. Check the name and that it is in this folder.") from None
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, TypeError, AttributeError):
         raise InputError(f"{path!r} is not a 2×2 table with rows 'positive' and 'negative'.") from None
-
 
 
 def load_scores(path: str) -> tuple[list[float], list[int]]:
     """Scores and outcomes from a CSV with columns score and outcome (1 = has the condition)."""
     import csv
+    import io
 
+    text = text_file(path, "scores file", InputError)
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        return [float(r["score"]) for r in rows], [int(r["outcome"]) for r in rows]
-    except FileNotFoundError:
-        raise InputError(f"No file called {path!r} here. Check the name and that it is in this folder.") from None
-    except (KeyError, ValueError):
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        scores, outcomes = [float(r["score"]) for r in rows], [int(r["outcome"]) for r in rows]
+    except (KeyError, ValueError, TypeError):
         raise InputError(f"{path!r} needs numeric columns 'score' and 'outcome'.") from None
+    if any(score != score or score in (math.inf, -math.inf) for score in scores):
+        raise InputError(f"{path!r} has a score that is not a finite number (nan or inf): fix that row.")
+    return scores, outcomes
 
 
 def cutpoint_table(path: str, cutpoints) -> list[dict]:
     """Sensitivity and specificity of the scores in `path` at each cut-point (score ≥ cut-point = positive)."""
     scores, outcomes = load_scores(path)
+    if isinstance(cutpoints, str | bytes) or not hasattr(cutpoints, "__iter__"):
+        raise InputError("Give the cut-points as a list of numbers, for example [10, 15, 20].")
     table = RowsTable()
     for cut in cutpoints:
         counts = confusion_at_cutpoint(scores, outcomes, cut)

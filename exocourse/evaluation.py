@@ -17,8 +17,6 @@ literal values (`relevance = 4`) are read, with `ast.literal_eval`.
 from __future__ import annotations
 
 import ast
-import csv
-import io
 import json
 import math
 import re
@@ -28,6 +26,7 @@ from pathlib import Path
 
 from exocourse import manifest as course_manifest
 from exocourse.paths import course_root
+from exocourse.safe_csv import csv_text, escape_markdown
 
 RATING_CHOICES = (1, 2, 3, 4, 5)
 BIAS_CHOICES = ("yes", "no")
@@ -309,11 +308,8 @@ def summary_rows(summary: dict) -> list[tuple]:
 
 
 def summary_csv(summary: dict) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["section", "question", "answer", "count"])
-    writer.writerows(summary_rows(summary))
-    return out.getvalue()
+    """The summary as CSV; learners' comments can never run as spreadsheet formulas (exocourse.safe_csv)."""
+    return csv_text(["section", "question", "answer", "count"], summary_rows(summary))
 
 
 def summary_markdown(summary: dict, title: str = "Course evaluation") -> str:
@@ -350,7 +346,7 @@ def summary_markdown(summary: dict, title: str = "Course evaluation") -> str:
         lines.append("No learner reported hours.")
     for field, texts in summary["comments"].items():
         lines += ["", f"## {COMMENT_TITLES[field]} ({len(texts)})", ""]
-        lines += [f"- {text}" for text in texts] or ["None."]
+        lines += [f"- {escape_markdown(text)}" for text in texts] or ["None."]  # learner text: inert
     return "\n".join(lines) + "\n"
 
 
@@ -373,4 +369,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from exocourse import cli
+
+    sys.exit(cli.run(main, sys.argv[1:]))

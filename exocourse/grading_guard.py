@@ -34,6 +34,7 @@ from pathlib import Path
 
 GRADEBOOK_SIDE_FILES = ("-journal", "-wal", "-shm")
 SKIPPED_DIRS = {"node_modules"}
+LOCK_NAME = ".unsandboxed-grading.lock"
 _LOCK = None  # the open lock file, held for the life of an unsandboxed autograde process
 
 
@@ -47,7 +48,8 @@ def exclusive_run(grading: Path) -> None:
     if _LOCK is not None:
         return
     grading.mkdir(parents=True, exist_ok=True)
-    handle = open(grading / ".unsandboxed-grading.lock", "w")  # noqa: SIM115 — held until the process ends
+    # "a", not "w": a second grader waiting here must not touch the file (it is also exempt from the snapshot)
+    handle = open(grading / LOCK_NAME, "a")  # noqa: SIM115 — held until the process ends
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -122,7 +124,7 @@ class Snapshot:
     def _exempt(self, learner: str, assignment: str) -> set[Path]:
         return {self.grading / "autograded" / learner, self.grading / "integrity" / assignment / f"{learner}.jsonl",
                 self.gradebook, *(Path(f"{self.gradebook}{end}") for end in GRADEBOOK_SIDE_FILES),
-                self.root / ".nbgrader.log", self.store, *self.environments}
+                self.root / ".nbgrader.log", self.grading / LOCK_NAME, self.store, *self.environments}
 
     def guard_log(self, learner: str, assignment: str) -> Path:
         return self.grading / "integrity" / assignment / f"{learner}.guard.jsonl"

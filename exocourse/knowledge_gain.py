@@ -11,9 +11,7 @@ such, with no gain, and counted apart in the cohort summary: never dropped silen
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import math
 import statistics
 import sys
@@ -21,6 +19,7 @@ from pathlib import Path
 
 from exocourse import manifest as course_manifest
 from exocourse.paths import course_root
+from exocourse.safe_csv import csv_text
 
 INDICATOR = ("The gain is an indicator only, not an exact measure of learning: the two tests hold the same "
              "questions, so it includes practice effects.")
@@ -177,12 +176,7 @@ def figure(rows: list[dict], pass_mark_percent: float | None = None):
 
 
 def rows_csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if row[k] is None else row[k] for k in COLUMNS})
-    return out.getvalue()
+    return csv_text(COLUMNS, rows)  # exocourse.safe_csv: no cell runs as a spreadsheet formula
 
 
 def _table(rows: list[dict]) -> list[tuple]:
@@ -235,4 +229,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from exocourse import cli
+
+    sys.exit(cli.run(main, sys.argv[1:]))

@@ -28,6 +28,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exocourse.learner_ids import LearnerIdError, check_learner_id
+from exocourse.safe_csv import write_csv
+
 ID_COLUMNS = ("learner_id", "student_id", "learner", "id")
 
 
@@ -48,19 +51,45 @@ class Plan:
         return not (self.paths or self.csv_rows or self.in_gradebook)
 
 
-def _learner_paths(grading: Path, learner_id: str, assignments: set[str]) -> list[Path]:
-    """Files and folders named after the learner: <id>/ folders, <id>.jsonl logs, <id>+<assignment>+… copies."""
-    found = []
-    for path in sorted(grading.rglob("*")):
-        if any(parent in found for parent in path.parents):
-            continue
-        name = path.name
-        if name in assignments:
-            continue
-        if (path.is_dir() and name == learner_id) or name == f"{learner_id}.jsonl" or \
-                name.startswith(f"{learner_id}+"):
-            found.append(path)
+LEARNER_FOLDERS = ("submitted", "autograded", "feedback", "certificates")
+
+
+def _exchange_entries(folder: Path, learner_id: str) -> list[Path]:
+    """nbgrader names exchange and cache entries `<learner>+<assignment>+<time>[+<random>]`: split, compare exactly
+    (never a glob: `?` or `[…]` in an id must not match another learner)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.name.split("+")[0] == learner_id and p.name.count("+") >= 2)
+
+
+def _learner_paths(grading: Path, learner_id: str, course_id: str) -> list[Path]:
+    """The learner's own entries, each found by its exact place: <folder>/<id>/ for submitted, autograded, feedback
+    and certificates; integrity/<assignment>/<id>.jsonl and .guard.jsonl; their entries in the local exchange's
+    inbound folder. Nothing else under grading/ (not the demo class)."""
+    found = [grading / folder / learner_id for folder in LEARNER_FOLDERS
+             if (grading / folder / learner_id).is_dir() and not (grading / folder / learner_id).is_symlink()]
+    integrity = grading / "integrity"
+    if integrity.is_dir():
+        for assignment in sorted(p for p in integrity.iterdir() if p.is_dir()):
+            found += [assignment / f"{learner_id}{end}" for end in (".jsonl", ".guard.jsonl")
+                      if (assignment / f"{learner_id}{end}").is_file()]
+    found += _exchange_entries(grading / "exchange" / course_id / "inbound", learner_id) if course_id else []
     return found
+
+
+def own_entry(path: Path, learner_id: str, grading: Path, exchange_courses: list[Path]) -> bool:
+    """Whether `path` is plainly one of the learner's own entries: grading/<folder>/<id>,
+    grading/integrity/<assignment>/<id>.jsonl|.guard.jsonl, an `<id>+…` entry in an exchange's inbound folder, or
+    a feedback page in an exchange's feedback folder (found by the learner's own secret)."""
+    parent, name = path.parent, path.name
+    if parent.parent == grading and parent.name in LEARNER_FOLDERS and name == learner_id:
+        return True
+    if parent.parent == grading / "integrity" and name in (f"{learner_id}.jsonl", f"{learner_id}.guard.jsonl"):
+        return True
+    inboxes = [course / "inbound" for course in exchange_courses]
+    if parent in inboxes and name.split("+")[0] == learner_id and name.count("+") >= 2:
+        return True
+    return parent in [course / "feedback" for course in exchange_courses] and name.endswith(".html")
 
 
 def _released_feedback(grading: Path, learner_id: str, exchange_course: Path) -> list[Path]:
@@ -80,21 +109,25 @@ def _released_feedback(grading: Path, learner_id: str, exchange_course: Path) ->
 
 
 def _csv_files(grading: Path, roster: Path | None) -> list[Path]:
-    files = sorted(p for p in grading.rglob("*.csv") if p.is_file())
+    """The course's CSV reports and rosters, not those of the demo class (a scratch course of its own)."""
+    from exocourse.demo_class import MARKER
+
+    demos = {p.parent for p in grading.rglob(MARKER)}
+    files = sorted(p for p in grading.rglob("*.csv") if p.is_file() and not demos & set(p.parents))
     if roster and roster.exists() and roster.resolve() not in {p.resolve() for p in files}:
         files.append(roster)
     return files
 
 
 def _rows_of(path: Path, learner_id: str) -> tuple[list[str], list[dict], int]:
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         fields = list(reader.fieldnames or [])
         rows = list(reader)
     column = next((c for c in ID_COLUMNS if c in fields), None)
     if column is None:
         return fields, rows, 0
-    keep = [row for row in rows if row.get(column) != learner_id]
+    keep = [row for row in rows if (row.get(column) or "").strip() != learner_id]  # " alice " is alice too
     return fields, keep, len(rows) - len(keep)
 
 
@@ -103,22 +136,21 @@ def plan(root: Path, learner_id: str, roster: Path | None = None, exchange: Path
     `exchange`: the nbgrader exchange root when it lives outside grading/ (on a hub, e.g. /srv/nbgrader/exchange)."""
     from exocourse.completion import _alembic_on_path, db_url_of
 
-    if not learner_id or "/" in learner_id or learner_id in {".", ".."} or "*" in learner_id:
-        raise ValueError(f"Not a learner id: {learner_id!r}")
     root = Path(root).resolve()
     grading = root / "grading"
     course_id = _course_id(root)
     assignments = {p.name for p in (root / "assignments" / "source").iterdir() if p.is_dir()} \
         if (root / "assignments" / "source").is_dir() else set()
+    check_learner_id(learner_id, reserved=assignments | ({course_id} if course_id else set()))
     result = Plan(learner_id)
     if grading.is_dir():
         result.paths = _released_feedback(grading, learner_id, grading / "exchange" / course_id) + \
-            _learner_paths(grading, learner_id, assignments | {course_id})
+            _learner_paths(grading, learner_id, course_id)
         if exchange and (Path(exchange) / course_id).is_dir() and \
                 Path(exchange).resolve() != (grading / "exchange").resolve():
             hub_course = Path(exchange) / course_id
             result.paths += _released_feedback(grading, learner_id, hub_course)
-            result.paths += [p for p in sorted((hub_course / "inbound").glob(f"{learner_id}+*"))]
+            result.paths += _exchange_entries(hub_course / "inbound", learner_id)
         for path in _csv_files(grading, roster):
             fields, rows, removed = _rows_of(path, learner_id)
             if removed:
@@ -128,12 +160,16 @@ def plan(root: Path, learner_id: str, roster: Path | None = None, exchange: Path
                                        if p.exists()]
                 if path.name == "completion_report.csv":
                     _f, all_rows, _n = _rows_of(path, "\0")
-                    result.earned_credit = any(r.get("learner_id") == learner_id and r.get("completed") == "yes"
+                    result.earned_credit = any((r.get("learner_id") or "").strip() == learner_id and r.get("completed") == "yes"
                                                for r in all_rows)
     elif roster and roster.exists():
         _fields, _rows, removed = _rows_of(roster, learner_id)
         if removed:
             result.csv_rows[roster] = removed
+    courses = [grading / "exchange" / course_id] + ([Path(exchange) / course_id] if exchange else [])
+    strays = [p for p in result.paths if not own_entry(p, learner_id, grading, courses)]
+    if strays:  # a second lock on the door: never delete what is not plainly this learner's own
+        raise LearnerIdError(f"Refusing: {strays[0]} is not one of {learner_id}'s own entries; nothing was done.")
     if (grading / "gradebook.db").exists():
         from nbgrader.api import Gradebook, MissingEntry
 
@@ -174,12 +210,7 @@ def forget(root: Path, learner_id: str, roster: Path | None = None, exchange: Pa
             done.not_removed.append(path)
     for path in done.csv_rows:
         fields, keep, _removed = _rows_of(path, learner_id)
-        temporary = path.with_suffix(".csv.tmp")
-        with temporary.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows(keep)
-        os.replace(temporary, path)  # never leave a half-written roster
+        write_csv(path, fields, keep)  # atomic: never a half-written roster
     if done.in_gradebook:
         from nbgrader.api import Gradebook
 
@@ -253,4 +284,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from exocourse import cli
+
+    sys.exit(cli.run(main, sys.argv[1:]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exocourse import answers
-from exocourse.data import self_checks
+from exocourse.data import DataError, self_checks
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ def assess_self_check(check: dict, choice: str | None) -> Feedback:
     """The feedback a learner sees for `choice` (a letter) on a self-check."""
     if choice is None or choice == "":
         return Feedback(None, "Choose an answer first, then select “Check my answer”.")
+    if not isinstance(check, dict) or not {"id", "options", "explanations", "key"} <= set(check):
+        raise DataError("Not a self-check: give one entry of the module's self-checks.")
     letter = answers.normalise_choice(choice, "".join(check["options"]))
     explanation = check["explanations"][letter]
     if answers.matches(check["id"], letter, check["key"]):
@@ -37,7 +39,11 @@ def self_check(module: str, check_id: str):
 
     from exocourse.plots import WRAP_CLASS, WRAP_STYLE
 
-    check = self_checks(module)[check_id]
+    checks = self_checks(module)
+    if not isinstance(check_id, str) or check_id not in checks:
+        raise DataError(f"No self-check {str(check_id)[:40]!r} in module {module!r}; its self-checks are: "
+                        f"{', '.join(checks)}.")
+    check = checks[check_id]
     options = [(f"{letter}. {text}", letter) for letter, text in check["options"].items()]
     choice = w.RadioButtons(options=options, value=None, description=check["question"],
                             style={"description_width": "initial"},

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
+from exocourse.errors import OneLineError
 from exocourse.paths import data_dir
 
 PATHWAY_361 = "361 HCT/P: regulated solely under section 361 and 21 CFR 1271 (no premarket approval)"
@@ -18,7 +19,7 @@ PATHWAY_NOT_HCTP = "Not an HCT/P: regulated as a drug or biological product (IND
 CRITERIA = ["minimal_manipulation", "homologous_use", "not_combined", "no_systemic_effect_or_exception"]
 
 
-class InputError(ValueError):
+class InputError(OneLineError, ValueError):
     """Bad input to the decision tool; the message is written for the learner."""
 
 
@@ -45,6 +46,9 @@ def scenarios() -> list[dict]:
 def decide_pathway(answers: dict) -> Decision:
     """The regulatory pathway that follows from yes/no answers to the questions, and the rule that decided it."""
     ids = [q["id"] for q in questions()]
+    if not isinstance(answers, dict):
+        raise InputError("Give the answers as a dict of question id to True (yes) or False (no), for example "
+                         f"{{'{ids[0]}': True, ...}}.")
     missing = [qid for qid in ids if not isinstance(answers.get(qid), bool)]
     if missing:
         raise InputError("Answer every question with yes or no first: " + ", ".join(missing) + ".")
@@ -122,4 +126,7 @@ def pathway_explorer():
 
 
 def pathway_code(pathway: str) -> str:
-    return {PATHWAY_361: "361", PATHWAY_351: "351", PATHWAY_NOT_HCTP: "not-hctp"}[pathway]
+    codes = {PATHWAY_361: "361", PATHWAY_351: "351", PATHWAY_NOT_HCTP: "not-hctp"}
+    if not isinstance(pathway, str) or pathway not in codes:
+        raise InputError(f"Not a pathway of this tool: {str(pathway)[:60]!r}. It is one of: {', '.join(codes)}.")
+    return codes[pathway]

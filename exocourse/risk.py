@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 
 from exocourse import data
+from exocourse.errors import OneLineError, finite_number, whole_number
 
 
-class InputError(ValueError):
+class InputError(OneLineError, ValueError):
     """Bad input to a risk calculator; the message is written for the learner."""
 
 
@@ -20,12 +21,13 @@ def _patients(n, name: str = "The number of patients") -> int:
         raise InputError(f"{name} must be a whole number (for example 300).")
     if n <= 0:
         raise InputError(f"{name} must be 1 or more; you gave {n}.")
-    return int(n)
+    return whole_number(n, name, smallest=1, largest=10**9, error=InputError)
 
 
 def _proportion(p, name: str, allow_zero: bool = False) -> float:
     if isinstance(p, bool) or not isinstance(p, (int, float)) or p != p:
         raise InputError(f"{name} must be a number between 0 and 1 (1 in 1,000 is 0.001).")
+    p = finite_number(p, name, InputError)
     if not (0 <= p <= 1) or (p == 0 and not allow_zero) or p == 1 and not allow_zero:
         raise InputError(f"{name} must be between 0 and 1 (1 in 1,000 is 0.001); you gave {p}.")
     return float(p)
@@ -47,7 +49,8 @@ def patients_needed(risk, confidence: float = 0.95) -> int:
     """How many treated patients with zero events are needed before the upper bound falls to `risk` (exact)."""
     risk = _proportion(risk, "The risk to rule out")
     confidence = _proportion(confidence, "The confidence level")
-    return math.ceil(math.log(1 - confidence) / math.log(1 - risk))
+    # log1p: exact for tiny risks and confidences, where log(1 - x) rounds to log(1) = 0
+    return max(1, math.ceil(math.log1p(-confidence) / math.log1p(-risk)))
 
 
 def probability_lot_passes(contamination, units_tested) -> float:
@@ -62,7 +65,7 @@ def units_to_detect(contamination, detection_probability: float = 0.95) -> int:
     """Units to sample for a `detection_probability` chance of finding contamination at fraction p."""
     p = _proportion(contamination, "The contaminated fraction")
     goal = _proportion(detection_probability, "The detection probability")
-    return math.ceil(math.log(1 - goal) / math.log(1 - p))
+    return max(1, math.ceil(math.log1p(-goal) / math.log1p(-p)))
 
 
 def risks() -> list[dict]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import os
 from pathlib import Path
 
@@ -33,18 +34,24 @@ def neutral(value):
     return text
 
 
+def csv_text(fieldnames: list[str], rows, *, lineterminator: str = "\n") -> str:
+    """CSV text of `rows` (dicts, or sequences in `fieldnames` order), every cell neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=lineterminator)
+    writer.writerow([neutral(name) for name in fieldnames])
+    for row in rows:
+        values = [row.get(name, "") for name in fieldnames] if isinstance(row, dict) else list(row)
+        writer.writerow([neutral("" if value is None else value) for value in values])
+    return out.getvalue()
+
+
 def write_csv(path: Path, fieldnames: list[str], rows, *, lineterminator: str = "\r\n") -> Path:
-    """Write `rows` (dicts, or lists in `fieldnames` order) atomically, every cell neutralised."""
+    """Write `rows` to `path` atomically (never a half-written report), every cell neutralised."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator=lineterminator)
-        writer.writerow([neutral(name) for name in fieldnames])
-        for row in rows:
-            values = [row.get(name, "") for name in fieldnames] if isinstance(row, dict) else list(row)
-            writer.writerow([neutral(value) for value in values])
-    os.replace(temporary, path)  # never a half-written report
+    temporary.write_text(csv_text(fieldnames, rows, lineterminator=lineterminator), encoding="utf-8", newline="")
+    os.replace(temporary, path)
     return path
 
 

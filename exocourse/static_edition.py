@@ -333,4 +333,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from exocourse import cli
+
+    raise SystemExit(cli.run(main, sys.argv[1:]))

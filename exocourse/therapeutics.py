@@ -8,11 +8,12 @@ Every therapeutic use here is investigational: no EV product is approved (see le
 from __future__ import annotations
 
 from exocourse import data
+from exocourse.errors import OneLineError
 
 PHASES = ["Preclinical", "Phase 1", "Phase 2", "Phase 3", "Approved"]
 
 
-class InputError(ValueError):
+class InputError(OneLineError, ValueError):
     """Bad input to a therapeutics function; the message is written for the learner."""
 
 
@@ -35,9 +36,10 @@ def success_rates() -> list[dict]:
 
 def expected_approvals(candidates: int, likelihood: float) -> float:
     """How many of `candidates` entering phase 1 are expected to be approved at a given likelihood of approval."""
-    if isinstance(candidates, bool) or not isinstance(candidates, int) or candidates < 1:
-        raise InputError("The number of candidates must be a whole number of 1 or more.")
-    if isinstance(likelihood, bool) or not isinstance(likelihood, (int, float)) or not 0 <= likelihood <= 1:
+    if isinstance(candidates, bool) or not isinstance(candidates, int) or candidates < 1 or candidates > 10**9:
+        raise InputError("The number of candidates must be a whole number from 1 to 1,000,000,000.")
+    if isinstance(likelihood, bool) or not isinstance(likelihood, (int, float)) or not 0 <= likelihood <= 1 or \
+            likelihood != likelihood:
         raise InputError("The likelihood of approval must be a proportion between 0 and 1 (7.9% is 0.079).")
     return candidates * likelihood
 

@@ -34,11 +34,20 @@ def _ids(path, column):
 
 @pytest.fixture
 def course(tmp_path):
+    return _build_course(tmp_path / "course")
+
+
+@pytest.fixture(scope="module")
+def course_once(tmp_path_factory):
+    """The same course, built once, for tests that must leave it unchanged."""
+    return _build_course(tmp_path_factory.mktemp("once") / "course")
+
+
+def _build_course(root):
     """A course folder laid out as nbgrader and the course tools leave it, for learners demo01 and demo02."""
     from nbgrader.api import Gradebook
     from nbgrader.utils import notebook_hash
 
-    root = tmp_path / "course"
     _write(root / "course.yml", "course_id: exo101\n")
     (root / "assignments/source/ps1").mkdir(parents=True)
     g = root / "grading"
@@ -152,10 +161,58 @@ def test_submissions_the_learner_owns_in_a_hub_exchange_get_the_command_for_it(c
     assert not (course / "grading" / "submitted" / "demo01").exists()  # everything else still went
 
 
-@pytest.mark.parametrize("bad", ["", "..", "demo*", "a/b"])
+@pytest.mark.parametrize("bad", ["", "..", "demo*", "a/b", "??", "demo0[12]", " demo01", "ps1", "exo101"])
 def test_a_learner_id_that_could_match_other_files_is_refused(course, bad):
     with pytest.raises(ValueError):
         learner_data.plan(course, bad)
+
+
+FOLDER_NAMES = ["feedback", "submitted", "autograded", "integrity", "release", "exchange", "inbound", "outbound",
+                "certificates", "demo", "course", "exo101", "ps1"]
+
+
+@pytest.mark.parametrize("name", FOLDER_NAMES)
+def test_an_id_equal_to_a_folder_name_deletes_nothing(course_once, name, capsys):
+    """The probe's critical case: `forget-learner feedback` once matched grading/feedback/ — every learner's."""
+    from exocourse import cli
+
+    course = course_once
+    before = {p: (course / p).read_bytes() for p in _files(course)}
+    for yes in ([], ["--yes"]):  # the dry run, then the real run
+        assert cli.run(learner_data.main, ["forget", name, "--course", str(course), *yes]) == 1
+        out, err = capsys.readouterr()
+        assert err.startswith("error: ") and len(err.strip().splitlines()) == 1 and not out
+    assert {p: (course / p).read_bytes() for p in _files(course)} == before
+
+
+def test_glob_characters_never_reach_other_learners_in_a_hub_exchange(course_once, tmp_path):
+    course = course_once
+    hub = tmp_path / "srv-exchange"
+    for learner in ("ab", "xy"):
+        _write(hub / f"exo101/inbound/{learner}+ps1+2026-09-09 10:00:00.000000 UTC+r/ps1.ipynb")
+    with pytest.raises(ValueError):
+        learner_data.plan(course, "??", exchange=hub)
+    assert learner_data.plan(course, "ab", exchange=hub).paths == [
+        hub / "exo101/inbound/ab+ps1+2026-09-09 10:00:00.000000 UTC+r"]
+
+
+def test_a_roster_row_with_spaces_around_the_id_is_forgotten_too(course):
+    roster = course / "grading/roster.csv"
+    _csv(roster, [{"learner_id": " demo01 ", "legal_name": "A", "licence_number": "1"},
+                  {"learner_id": "demo02", "legal_name": "B", "licence_number": "2"}])
+    learner_data.forget(course, "demo01")
+    assert _ids(roster, "learner_id") == ["demo02"]
+
+
+def test_the_demo_class_folder_is_not_the_courses_data(course_once):
+    course = course_once
+    demo = course / "grading/demo"
+    _write(demo / ".exocourse-demo-class", "made by the demo")
+    _write(demo / "course/grading/submitted/demo01/ps1/ps1.ipynb")
+    _csv(demo / "course/grading/grades.csv", [{"assignment": "ps1", "student_id": "demo01", "raw_score": "7"}])
+    plan = learner_data.plan(course, "demo01")
+    assert not [p for p in plan.paths if demo in p.parents]
+    assert not [p for p in plan.csv_rows if demo in p.parents]
 
 
 def test_command_is_a_dry_run_unless_told_yes(course):

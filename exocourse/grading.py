@@ -48,6 +48,10 @@ def _fresh_answers():
 
 def _normalise(question: str, name: str, value, kind: str, choices: str, length: int | None, decimals: int | None,
                answers=answers):
+    if kind not in ("choice", "letters", "number"):  # an author's mistake in a test cell, said plainly
+        raise ValueError(f"unknown answer kind {kind!r}: use 'choice', 'letters' or 'number'")
+    if kind == "letters" and not length:
+        raise ValueError("kind='letters' needs length= (how many letters the answer has)")
     if value is _MISSING or value is None or value is Ellipsis:
         # No example letter: a name followed by a letter would read like the solution line of such a question.
         example = {"choice": f'{name} = "..." with one letter', "letters": f'{name} = "..."',
@@ -62,7 +66,7 @@ def _normalise(question: str, name: str, value, kind: str, choices: str, length:
             return answers.normalise_number(value, decimals if decimals is not None else 0)
     except answers.AnswerFormError as problem:
         raise NotYet(f"{question}: please check the form of your answer — {problem}.") from None
-    raise ValueError(f"unknown answer kind {kind!r}")
+    raise AssertionError("unreachable")
 
 
 def check_form(question: str, name: str, kind: str = "choice", choices: str = "ABCD",

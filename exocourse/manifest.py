@@ -44,7 +44,15 @@ def read_manifest(root: Path | None = None) -> dict:
     course_file = root / "course.yml"
     if not course_file.exists():
         raise ManifestError(f"No course manifest at {course_file}.")
-    manifest = _plain(yaml.safe_load(course_file.read_text(encoding="utf-8")))
+    try:
+        manifest = _plain(yaml.safe_load(course_file.read_text(encoding="utf-8")))
+    except yaml.YAMLError as problem:
+        where = getattr(problem, "problem_mark", None)
+        at = f" (line {where.line + 1}, column {where.column + 1})" if where else ""
+        raise ManifestError(f"{course_file} is not valid YAML{at}: {getattr(problem, 'problem', problem)}.") from None
+    if not isinstance(manifest, dict):
+        raise ManifestError(f"{course_file} must hold the course's facts as `key: value` lines; it holds "
+                            f"{'nothing' if manifest is None else 'a ' + type(manifest).__name__}.")
     manifest["modules"] = [
         _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
         for path in sorted((root / "course.d").glob("*.yml"))

@@ -71,6 +71,9 @@ c.Autograde.autograde_preprocessors = [
 # exocourse/grader_kernel.py and the instructor guide.
 grader_kernel.configure(c)
 
+# `nbgrader export`: no cell of grades.csv can run as a spreadsheet formula.
+c.ExportApp.plugin_class = "exocourse.nbgrader_hardening.SafeCsvExportPlugin"
+
 # Feedback: grades and comments, never the hidden tests.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",

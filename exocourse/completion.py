@@ -409,6 +409,9 @@ def clear_flag(root: Path, learner_id: str, assignment: str, by: str, reason: st
     """Record that an instructor reviewed a flagged submission and released it for completion."""
     if not by.strip() or not reason.strip():
         raise ValueError("Say who clears the flag (--by) and why (--reason): the record is kept for audit.")
+    from exocourse.learner_ids import check_learner_id
+
+    check_learner_id(learner_id)
     root = Path(root).resolve()
     grading = Path(out) if out else root / "grading"
     if not (root / "grading" / "gradebook.db").exists():  # never create an empty gradebook by asking

@@ -413,9 +413,9 @@ def run(learners: int | list[int] = 30, out: Path | None = None, root: Path | No
 
 def _run(course: Path, learners: int | list[int], env: dict, say) -> dict:
     from nbgrader.api import Gradebook
-    from nbgrader.plugins.export import CsvExportPlugin
 
     from exocourse.manifest import load_manifest
+    from exocourse.nbgrader_hardening import SafeCsvExportPlugin
 
     manifest = load_manifest(course)
     assignments = course_assignments(course, manifest)
@@ -492,7 +492,7 @@ def _run(course: Path, learners: int | list[int], env: dict, say) -> dict:
 
     grades_csv = course / "grading" / "grades.csv"
     with Gradebook(completion.db_url_of(course)) as gradebook:
-        CsvExportPlugin(to=str(grades_csv)).export(gradebook)
+        SafeCsvExportPlugin(to=str(grades_csv)).export(gradebook)
     result = completion.report(course, course / "grading" / "roster.csv")
     say(f"gradebook exported to {grades_csv}; completion report and {len(result['certificates'])} certificate(s)")
     summaries(course, say)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nbgrader.plugins.export import CsvExportPlugin
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer
 
@@ -100,3 +101,20 @@ class GuardedExecute(Execute):
         finally:
             for finding in snapshot.after():
                 self.log.warning("%s's code %s: put back, flagged for review", info["student"], finding)
+
+
+class SafeCsvExportPlugin(CsvExportPlugin):
+    """nbgrader's CSV export, with every cell made safe for spreadsheets (exocourse.safe_csv): learner names from
+    a roster can start with = + - @. nbgrader_config.py makes it the exporter of `nbgrader export`."""
+
+    def export(self, gradebook) -> None:
+        import csv
+
+        from exocourse.safe_csv import write_csv
+
+        super().export(gradebook)
+        path = Path(self.to or "grades.csv")
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        if rows:
+            write_csv(path, rows[0], rows[1:], lineterminator="\n")

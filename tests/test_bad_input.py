@@ -295,3 +295,21 @@ def test_any_input_to_a_model_function_gives_a_result_or_a_course_error(function
             pass  # a course error: one clear line for the learner
 
     check()
+
+
+def test_nbgrader_export_writes_no_formula(tmp_path):
+    """`nbgrader export` (nbgrader_config.py sets the course's exporter): a roster name can start a formula."""
+    from nbgrader.api import Gradebook
+
+    from exocourse.nbgrader_hardening import SafeCsvExportPlugin
+
+    completion._alembic_on_path()
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
+        gradebook.add_assignment("ps1")
+        gradebook.add_student("demo01", first_name='=HYPERLINK("http://x")', last_name="@SUM(1)")
+        gradebook.add_submission("ps1", "demo01")
+        SafeCsvExportPlugin(to=str(tmp_path / "grades.csv")).export(gradebook)
+    with (tmp_path / "grades.csv").open(newline="", encoding="utf-8") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert '\'=HYPERLINK("http://x")' in cells and "'@SUM(1)" in cells
+    assert not [cell for cell in cells if _starts_a_formula(cell)]

@@ -1,8 +1,8 @@
 """Run a whole class through nbgrader: a scratch copy of the course, submissions, autograde in two processes
 over disjoint learner groups, feedback. Used by the hostile-class tests, the benchmarks and the demo class.
 
-nbgrader autogrades one learner at a time; two processes over disjoint learner groups (ids starting a_ and
-b_) roughly halve the time on two cores. nbgrader reads nbgrader_config.py from the working folder, so every
+nbgrader autogrades one learner at a time; two processes over disjoint learner groups (classrun.learner_groups)
+roughly halve the time on two cores. nbgrader reads nbgrader_config.py from the working folder, so every
 command runs from the course root.
 """
 
@@ -60,15 +60,36 @@ def submit(course: Path, assignment: str, learner_id: str, notebook, extra_files
         (folder / rel).write_text(text)
 
 
-def autograde(course: Path, assignment: str, env: dict, groups: tuple[str, ...] = ("a_*", "b_*"),
+PROCESSES = 2  # measured: four processes were no faster on 2 cores and made kernel-port collisions likelier
+
+
+def learner_groups(learner_ids, processes: int = PROCESSES) -> tuple[str, ...]:
+    """Disjoint learner-id globs for `processes` nbgrader processes, balanced by the ids' last characters
+    (`*[15]`, `*[379]`, …): nbgrader's --student takes one glob, and a glob cannot list ids."""
+    counts: dict[str, int] = {}
+    for learner_id in learner_ids:
+        counts[learner_id[-1]] = counts.get(learner_id[-1], 0) + 1
+    bins: list[list[str]] = [[] for _ in range(min(processes, len(counts)) or 1)]
+    loads = [0] * len(bins)
+    for char, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        smallest = loads.index(min(loads))
+        bins[smallest].append(char)
+        loads[smallest] += count
+    return tuple(f"*[{''.join(sorted(chars))}]" for chars in bins if chars)
+
+
+def autograde(course: Path, assignment: str, env: dict, groups: tuple[str, ...] | None = None,
               extra: tuple[str, ...] = ()) -> float:
-    """Autograde every submission in parallel processes, one per learner-id glob. Returns the seconds taken.
+    """Autograde every submission in parallel processes, one per learner-id glob (by default PROCESSES balanced
+    groups of the submitted learners). Returns the seconds taken.
     Refuses (SystemExit with the explanation) where the sandbox is wanted but does not work: fails closed."""
     from exocourse.grader_kernel import refusal
 
     message = refusal(env.get("EXOCOURSE_SANDBOX", "1"))
     if message:
         raise SystemExit(message)
+    if groups is None:
+        groups = learner_groups(p.parent.name for p in (course / "grading" / "submitted").glob(f"*/{assignment}"))
     start = time.perf_counter()
     processes = []
     for n, group in enumerate(groups):

@@ -459,7 +459,8 @@ def _run(course: Path, learners: int | list[int], env: dict, say) -> dict:
     graded_assignments = [a for a in assignments if is_graded(course, a)]
     autograded = sum(1 for (_lid, a) in stamps if a in graded_assignments)
     grading_started = time.perf_counter()
-    seconds = autograde_all(course, graded_assignments, env, ("demo*[13579]", "demo*[02468]"), say, autograded)
+    groups = classrun.learner_groups(people)
+    seconds = autograde_all(course, graded_assignments, env, groups, say, autograded)
     say(f"autograded {autograded} submissions in {seconds:.1f} s ({seconds / max(autograded, 1):.2f} s each, "
         f"two processes)")
     failed = [(lid, a) for (lid, a) in sorted(stamps) if a in graded_assignments

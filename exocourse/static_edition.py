@@ -205,8 +205,14 @@ def execute_lesson(path: Path, root: Path, timeout: int = 120):
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell(SETUP_CELL))
     env = {**os.environ, "EXOCOURSE_ROOT": str(root)}  # the kernel reads the course files from `root`
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
+    for attempt in (1, 2):
+        try:
+            NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
+                           resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
+            break
+        except RuntimeError as problem:  # jupyter_client picks free TCP ports, then binds: another kernel may win
+            if attempt == 2 or "Kernel died before replying" not in str(problem):
+                raise
     nb.cells.pop(0)
     return nb
 

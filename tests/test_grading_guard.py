@@ -155,3 +155,15 @@ def test_autograde_refuses_without_a_working_sandbox_and_other_commands_go_on(mo
     with open(tmp_path / "grading/.unsandboxed-grading.lock") as other:  # a second grading process must wait
         with pytest.raises(BlockingIOError):
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+@pytest.mark.parametrize("ids", [[f"demo{n:02d}" for n in range(1, 31)], ["a_correct", "b_untouched"],
+                                 [f"{'ab'[n % 2]}_{n:04d}" for n in range(1, 301)], ["jupyter-ana", "jupyter-bo"]])
+def test_learner_groups_give_every_learner_to_exactly_one_grading_process(ids):
+    from fnmatch import fnmatchcase
+
+    from exocourse.classrun import learner_groups
+
+    groups = learner_groups(ids, processes=4)
+    assert 1 <= len(groups) <= 4
+    assert all(sum(fnmatchcase(learner_id, glob) for glob in groups) == 1 for learner_id in ids)

@@ -84,6 +84,8 @@ def post_test_probability(pre_test, likelihood_ratio) -> float:
     if isinstance(likelihood_ratio, bool) or not isinstance(likelihood_ratio, (int, float)) or likelihood_ratio < 0 \
             or likelihood_ratio != likelihood_ratio:
         raise InputError("The likelihood ratio must be a number of 0 or more (for example 3.5).")
+    if likelihood_ratio != math.inf:
+        likelihood_ratio = finite_number(likelihood_ratio, "The likelihood ratio", InputError)
     if p in (0.0, 1.0):
         return p
     odds = p / (1 - p) * likelihood_ratio

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import glob
+import os
 from pathlib import Path
 
 import pytest
@@ -286,7 +287,8 @@ MODEL_FUNCTIONS = [  # (function, number of arguments)
 
 @pytest.mark.parametrize("function,arity", MODEL_FUNCTIONS, ids=lambda f: getattr(f, "__name__", str(f)))
 def test_any_input_to_a_model_function_gives_a_result_or_a_course_error(function, arity):
-    @settings(max_examples=60, deadline=None)
+    # EXOCOURSE_HYPOTHESIS_EXAMPLES=2000 for a deeper local search; CI runs the default.
+    @settings(max_examples=int(os.environ.get("EXOCOURSE_HYPOTHESIS_EXAMPLES", "60")), deadline=None)
     @given(st.lists(VALUE, min_size=arity, max_size=arity))
     def check(arguments):
         try:

@@ -97,7 +97,7 @@ def natural_frequencies(prevalence, sensitivity, specificity, people: int = 1000
     p = _probability(prevalence, "Prevalence")
     se = _probability(sensitivity, "Sensitivity")
     sp = _probability(specificity, "Specificity")
-    people = whole_number(people, "The number of people", smallest=1, largest=10**9, error=InputError)
+    people = whole_number(people, "The number of people", InputError, smallest=1, largest=10**9)
     ill = round(people * p)
     tp = round(ill * se)
     tn = round((people - ill) * sp)
@@ -119,8 +119,8 @@ def _check_scores(scores, outcomes) -> tuple[list[float], list[int]]:
     scores, outcomes = list(scores), list(outcomes)
     if not scores or len(scores) != len(outcomes):
         raise InputError("Give one outcome for every score (and at least one of each).")
-    if any(isinstance(o, bool) or o not in (0, 1) for o in outcomes if isinstance(o, int | float)) or \
-            any(not isinstance(o, int | float) for o in outcomes) or len(set(outcomes)) < 2:
+    if any(isinstance(o, bool) or not isinstance(o, int | float) or o not in (0, 1) for o in outcomes) or \
+            len(set(outcomes)) < 2:
         raise InputError("Outcomes must be 1 (has the condition) or 0 (does not), with at least one of each.")
     return [finite_number(s, "Every score", InputError) for s in scores], [int(o) for o in outcomes]
 

@@ -15,16 +15,12 @@ class OneLineError(Exception):
         return [str(self)]
 
 
-class InputError(OneLineError, ValueError):
-    """Bad input to a model function or loader, in words a clinician understands."""
-
-
 MAX_PATH_LENGTH = 4096
 LARGEST = 1e15  # any count or measurement in the course is far below this
 
 
-def finite_number(value, what: str, error: type[Exception] = InputError) -> float:
-    """`value` as a finite float, or `error` saying what was expected (no OverflowError for 10**400)."""
+def finite_number(value, what: str, error: type[Exception]) -> float:
+    """`value` as a finite float, or `error` (the calling module's InputError) saying what was expected (no OverflowError for 10**400)."""
     if isinstance(value, bool) or not isinstance(value, int | float) and type(value).__module__ != "numpy":
         raise error(f"{what} must be a number.")
     try:
@@ -38,8 +34,7 @@ def finite_number(value, what: str, error: type[Exception] = InputError) -> floa
     return number
 
 
-def whole_number(value, what: str, smallest: int = 0, largest: int = 10**9,
-                 error: type[Exception] = InputError) -> int:
+def whole_number(value, what: str, error: type[Exception], smallest: int = 0, largest: int = 10**9) -> int:
     """`value` as an int in [smallest, largest] (a float like 1000.0 is accepted), or `error` saying why."""
     number = finite_number(value, what, error)
     if not number.is_integer():
@@ -49,7 +44,7 @@ def whole_number(value, what: str, smallest: int = 0, largest: int = 10**9,
     return int(number)
 
 
-def text_file(path, what: str, error: type[Exception] = InputError) -> str:
+def text_file(path, what: str, error: type[Exception]) -> str:
     """The text of the file at `path` (a file name, never a file handle or number), or `error` saying why not."""
     import os
 

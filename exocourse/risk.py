@@ -21,7 +21,7 @@ def _patients(n, name: str = "The number of patients") -> int:
         raise InputError(f"{name} must be a whole number (for example 300).")
     if n <= 0:
         raise InputError(f"{name} must be 1 or more; you gave {n}.")
-    return whole_number(n, name, smallest=1, largest=10**9, error=InputError)
+    return whole_number(n, name, InputError, smallest=1, largest=10**9)
 
 
 def _proportion(p, name: str, allow_zero: bool = False) -> float:

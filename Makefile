@@ -45,47 +45,57 @@ lint: $(VENV)/.dev-installed  ## check code style
 	$(BIN)/ruff check exocourse tests tools benchmarks deploy nbgrader_config.py
 
 render: $(VENV)/.runtime-installed  ## re-render the README module table, lesson 00 and lesson reference lists
-	$(BIN)/python -m exocourse.render
+	@$(BIN)/python -m exocourse.render
 
 data: $(VENV)/.runtime-installed  ## regenerate the synthetic teaching data (fixed seed)
 	$(BIN)/python tools/generate_synthetic_data.py
 
 release: $(VENV)/.runtime-installed  ## instructor: make the release copy of ASSIGNMENT (default ps1)
-	$(BIN)/nbgrader generate_assignment "$$ARG_ASSIGNMENT" --force
+	@$(BIN)/nbgrader generate_assignment "$$ARG_ASSIGNMENT" --force
 
 autograde: $(VENV)/.runtime-installed  ## instructor: autograde ASSIGNMENT in the sandboxed grading kernel
-	$(BIN)/nbgrader autograde "$$ARG_ASSIGNMENT"
+	@$(BIN)/nbgrader autograde "$$ARG_ASSIGNMENT"
 
-integrity: $(VENV)/.runtime-installed  ## instructor: list submissions of ASSIGNMENT flagged for review (exit 1 if any)
-	$(BIN)/python -m exocourse.integrity "$$ARG_ASSIGNMENT"
+# The report's findings are the message. GNU make adds "make: *** [...] Error 1" after any failing recipe, which
+# reads as a crash; so when the report finds flags (or cannot run: it then says why on its own `error:` line), the
+# recipe ends make itself with SIGPIPE, the one signal shells report silently. Exit status: 0 no flag, 141 flags
+# (scripts can call `python -m exocourse.integrity <assignment>` directly for exit status 1).
+integrity: $(VENV)/.runtime-installed  ## instructor: list submissions of ASSIGNMENT flagged for review (non-zero exit if any)
+	@$(BIN)/python -m exocourse.integrity "$$ARG_ASSIGNMENT" || kill -PIPE $$PPID
 
-.PHONY: demo-class completion clear-flag forget-learner
+.PHONY: demo-class completion clear-flag revoke backup forget-learner
 demo-class: $(VENV)/.runtime-installed  ## run a simulated class of 30 through the whole term (in grading/demo/)
-	$(BIN)/python -m exocourse.demo_class
+	@$(BIN)/python -m exocourse.demo_class
 
-completion: $(VENV)/.runtime-installed  ## instructor: completion report + certificates (ROSTER=path, default grading/roster.csv)
-	$(BIN)/python -m exocourse.completion report $(if $(ROSTER),--roster "$$ARG_ROSTER")
+completion: $(VENV)/.runtime-installed  ## instructor: completion report + certificates (ROSTER=path, default grading/ce_roster.csv)
+	@$(BIN)/python -m exocourse.completion report $(if $(ROSTER),--roster "$$ARG_ROSTER")
 
 clear-flag: $(VENV)/.runtime-installed  ## instructor: LEARNER=… ASSIGNMENT=… BY="name" REASON="why" clears a reviewed flag
-	$(BIN)/python -m exocourse.completion clear-flag "$$ARG_LEARNER" "$$ARG_ASSIGNMENT" --by "$$ARG_BY" --reason "$$ARG_REASON"
+	@$(BIN)/python -m exocourse.completion clear-flag "$$ARG_LEARNER" "$$ARG_ASSIGNMENT" --by "$$ARG_BY" --reason "$$ARG_REASON"
+
+backup: $(VENV)/.runtime-installed  ## instructor: a consistent copy of the gradebook in grading/backups/
+	@$(BIN)/python -m exocourse.backups
+
+revoke: $(VENV)/.runtime-installed  ## instructor: LEARNER=… BY="name" REASON="why" withdraws an issued certificate (recorded)
+	@$(BIN)/python -m exocourse.completion revoke "$$ARG_LEARNER" --by "$$ARG_BY" --reason "$$ARG_REASON"
 
 forget-learner: $(VENV)/.runtime-installed  ## delete LEARNER's data on request (dry run; add YES=1 to delete)
-	$(BIN)/python -m exocourse.learner_data forget "$$ARG_LEARNER" $(if $(YES),--yes)
+	@$(BIN)/python -m exocourse.learner_data forget "$$ARG_LEARNER" $(if $(YES),--yes)
 
 learner-edition: $(VENV)/.runtime-installed  ## build build/learner-edition: what learners and hub images get
-	$(BIN)/python -m exocourse.learner_edition build/learner-edition
+	@$(BIN)/python -m exocourse.learner_edition build/learner-edition
 
 static-edition: $(VENV)/.runtime-installed  ## build build/static: each lesson as one accessible HTML page (offline)
-	$(BIN)/python -m exocourse.static_edition build/static
+	@$(BIN)/python -m exocourse.static_edition build/static
 
 review-due: $(VENV)/.runtime-installed  ## list lessons and CE dates due for review (a report, never a failure)
-	$(BIN)/python -m exocourse.manifest review-due
+	@$(BIN)/python -m exocourse.manifest review-due
 
 knowledge-gain: $(VENV)/.runtime-installed  ## instructor: pre-test vs post-test per learner and cohort (grading/)
-	$(BIN)/python -m exocourse.knowledge_gain
+	@$(BIN)/python -m exocourse.knowledge_gain
 
 evaluation-summary: $(VENV)/.runtime-installed  ## instructor: anonymous summary of the course evaluations (grading/)
-	$(BIN)/python -m exocourse.evaluation
+	@$(BIN)/python -m exocourse.evaluation
 
 benchmark: $(VENV)/.dev-installed  ## print the performance figures and the hostile-class table
 	$(BIN)/python benchmarks/run_all.py
@@ -94,3 +104,12 @@ benchmark: $(VENV)/.dev-installed  ## print the performance figures and the host
 N ?= 300
 benchmark-class: $(VENV)/.dev-installed  ## autograde N synthetic learners of ASSIGNMENT in the sandbox (figures, not a test)
 	$(BIN)/python benchmarks/class_scale.py --learners $(N) --assignment "$$ARG_ASSIGNMENT"
+
+# Off a hub: hand-in by archive (exocourse/archive.py). ARCHIVE= the .zip downloaded from the LMS or put together.
+export ARG_ARCHIVE = $(value ARCHIVE)
+.PHONY: collect-archive feedback-archive
+collect-archive: $(VENV)/.runtime-installed  ## instructor: file ARCHIVE=path.zip of ASSIGNMENT with nbgrader zip_collect (FORCE=1 replaces older)
+	@$(BIN)/python -m exocourse.archive collect "$$ARG_ASSIGNMENT" "$$ARG_ARCHIVE" $(if $(FORCE),--force)
+
+feedback-archive: $(VENV)/.runtime-installed  ## instructor: one zip per learner of ASSIGNMENT's feedback (+ certificate) in grading/feedback-archive
+	@$(BIN)/python -m exocourse.archive feedback "$$ARG_ASSIGNMENT"

@@ -6,13 +6,20 @@ ignores. The course id comes from course.yml, the single source of course facts.
 """
 
 import os
+import sys
+import warnings
 from pathlib import Path
 
 import yaml
 
-from exocourse import grader_kernel
+from exocourse import grader_kernel, manual_grades
 
 c = get_config()  # noqa: F821 — provided by traitlets when nbgrader loads this file
+
+# nbgrader 0.9 adds a new submission to the gradebook in a way SQLAlchemy 2 warns about ("Object of type
+# <SubmittedAssignment> not in session, add operation along 'Student.submissions' will not proceed"); nbgrader
+# commits the submission itself, so the warning is noise on every first autograde of a learner.
+warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session")
 
 ROOT = Path(__file__).resolve().parent
 GRADING = ROOT / "grading"
@@ -44,6 +51,7 @@ c.ExecutePreprocessor.timeout = cell_timeout
 c.Execute.timeout = cell_timeout
 c.Execute.store_widget_state = False
 c.OverwriteCells.add_missing_cells = True
+c.RestoreCheckCells.release_directory = str(ROOT / "assignments" / "release")
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 c.LimitOutputBytes.max_bytes = 100_000
@@ -52,7 +60,7 @@ c.Autograde.sanitize_preprocessors = [
     "exocourse.nbgrader_hardening.DropForgedGradeCells",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "nbgrader.preprocessors.OverwriteCells",
+    "exocourse.nbgrader_hardening.RestoreCheckCells",  # nbgrader's OverwriteCells, warning only on real edits
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
@@ -62,6 +70,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.LimitOutput",
     "exocourse.nbgrader_hardening.LimitOutputBytes",
     "nbgrader.preprocessors.SaveAutoGrades",
+    "exocourse.manual_grades.ReconfirmManualGrades",  # a hand grade of an unchanged answer stays confirmed
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
@@ -71,12 +80,24 @@ c.Autograde.autograde_preprocessors = [
 # exocourse/grader_kernel.py and the instructor guide.
 grader_kernel.configure(c)
 
+# Before a re-grade removes the graded copies, note the answer each confirmed hand grade was given for, so that
+# `autograde --force` keeps the hand grades of unchanged answers (exocourse/manual_grades.py).
+if sys.argv[1:2] == ["autograde"] and (GRADING / "gradebook.db").exists():
+    manual_grades.record(GRADING, c.CourseDirectory.db_url)
+
+# `nbgrader zip_collect` (off a hub, hand-in by archive; `make collect-archive` runs it): learner work stays in the
+# git-ignored grading/ folder, and the course's plugins check every entry and file the submission times.
+c.ZipCollectApp.downloaded_directory = "grading/downloaded"
+c.ZipCollectApp.extractor_plugin = "exocourse.archive.ArchiveExtractor"
+c.ZipCollectApp.collector_plugin = "exocourse.archive.ArchiveCollector"
+c.ZipCollectApp.strict = True
+
 # `nbgrader export`: no cell of grades.csv can run as a spreadsheet formula.
 c.ExportApp.plugin_class = "exocourse.nbgrader_hardening.SafeCsvExportPlugin"
 
 # Feedback: grades and comments, never the hidden tests.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "nbgrader.preprocessors.ClearHiddenTests",
+    "exocourse.nbgrader_hardening.FeedbackClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

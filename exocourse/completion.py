@@ -4,15 +4,20 @@ A learner has completed the course when
 * the post-test score is at or above the pass mark announced in course.yml (`pass_mark_percent`),
 * every module assignment (and the post-test) was submitted and is fully graded: no written answer waiting for a
   manual grade, no autograde failure, and no open integrity flag (an instructor clears a flag with `clear-flag`).
-The completion date is the date of the last required submission. Legal names and licence numbers come from a
-roster CSV the CE program supplies (columns learner_id, legal_name, licence_number), never from git.
+The completion date is the date of the last required submission, from the submission times nbgrader recorded; a
+learner whose submission has no recorded time gets no certificate (the report says why) rather than a blank date.
+Legal names and licence numbers come from the CE roster the program supplies (grading/ce_roster.csv: columns
+learner_id, legal_name, licence_number), never from git.
 
-    python -m exocourse.completion report [--roster grading/roster.csv] [--course .]
+    python -m exocourse.completion report [--roster grading/ce_roster.csv] [--course .]
     python -m exocourse.completion clear-flag <learner id> <assignment> --by "<instructor>" --reason "<why>"
+    python -m exocourse.completion revoke <learner id> --by "<instructor>" --reason "<why>"
 
 `report` writes grading/completion_report.csv (for the registrar) and one PDF certificate per completing learner
-in grading/certificates/<learner id>/. nbgrader's release_feedback returns only the HTML feedback files, so the
-instructor returns certificates through the program's own channel (LMS, e-mail) — see docs/instructor_guide.md.
+in grading/certificates/<learner id>/. An issued certificate is a record: a report run never deletes it, and a
+re-grade does not withdraw it (hand grades of unchanged answers stay confirmed: exocourse/manual_grades.py); only
+`revoke` withdraws one, recording who, why and when. A flag clearance covers the submission whose content was
+reviewed (a hash of its notebooks): any re-submission with other content is flagged afresh.
 """
 
 from __future__ import annotations
@@ -30,9 +35,14 @@ from pathlib import Path
 from exocourse.safe_csv import write_csv
 
 ROSTER_COLUMNS = ["learner_id", "legal_name", "licence_number"]
-CLEARED_COLUMNS = ["learner_id", "assignment", "cleared_by", "reason", "cleared_at", "submission_timestamp"]
+CLEARED_COLUMNS = ["learner_id", "assignment", "cleared_by", "reason", "cleared_at", "submission_timestamp",
+                   "submission_sha256"]
+REVOKED_COLUMNS = ["learner_id", "certificate_id", "completion_date", "revoked_by", "reason", "revoked_at",
+                   "kept_as"]
 REPORT_NAME = "completion_report.csv"
 CLEARED_NAME = "cleared_flags.csv"
+REVOKED_NAME = "revoked_certificates.csv"
+ROSTER_NAME = "ce_roster.csv"
 
 
 # ------------------------------------------------------------------------------------------- course facts ---
@@ -136,15 +146,27 @@ def write_roster(path: Path, roster: dict[str, dict]) -> None:
 
 
 def default_roster(root: Path) -> Path:
-    """The roster the program supplies: $EXOCOURSE_ROSTER, else grading/roster.csv (git-ignored)."""
-    return Path(os.environ.get("EXOCOURSE_ROSTER") or root / "grading" / "roster.csv")
+    """The CE roster the program supplies: $EXOCOURSE_ROSTER, else grading/ce_roster.csv (git-ignored)."""
+    return Path(os.environ.get("EXOCOURSE_ROSTER") or root / "grading" / ROSTER_NAME)
 
 
 def read_cleared(path: Path) -> list[dict]:
+    """The rows of a course record CSV (cleared flags, revoked certificates); none if it does not exist yet."""
     if not path.exists():
         return []
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def submission_digest(root: Path, learner_id: str, assignment: str) -> str:
+    """SHA-256 over the notebooks of a learner's submission (grading/submitted/<learner>/<assignment>/), by name
+    and content; "" if there is none. Any change to what the learner handed in changes it."""
+    folder = Path(root) / "grading" / "submitted" / learner_id / assignment
+    digest = hashlib.sha256()
+    notebooks = sorted(p for p in folder.rglob("*.ipynb") if p.is_file()) if folder.is_dir() else []
+    for path in notebooks:
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest() if notebooks else ""
 
 
 @dataclass
@@ -155,19 +177,24 @@ class Submission:
     max_score: float
     timestamp: dt.datetime | None
     needs_manual_grade: bool
+    regrade_cells: tuple[str, ...] = ()  # hand-graded before, but the answer changed since: to be graded again
 
 
 def gradebook_submissions(db_url: str) -> dict[tuple[str, str], Submission]:
     """{(learner id, assignment): Submission} for every submission in the gradebook."""
     from nbgrader.api import Gradebook
 
+    from exocourse.manual_grades import regrade_needed
+
     _alembic_on_path()
     found = {}
+    regrade = regrade_needed(db_url)
     with Gradebook(db_url) as gradebook:
         for assignment in gradebook.assignments:
             for sub in assignment.submissions:
-                found[(sub.student.id, assignment.name)] = Submission(
-                    float(sub.score or 0), float(sub.max_score or 0), sub.timestamp, bool(sub.needs_manual_grade))
+                key = (sub.student.id, assignment.name)
+                found[key] = Submission(float(sub.score or 0), float(sub.max_score or 0), sub.timestamp,
+                                        bool(sub.needs_manual_grade), tuple(regrade.get(key, ())))
     return found
 
 
@@ -195,16 +222,13 @@ def integrity_flags(root: Path, assignments: list[str]) -> dict[tuple[str, str],
 
 
 def open_flags(flags: dict[tuple[str, str], list[str]], cleared: list[dict],
-               submissions: dict[tuple[str, str], Submission]) -> dict[tuple[str, str], list[str]]:
-    """Flags no instructor has cleared. A clearance covers the submission it was recorded for: a later
-    re-submission is flagged again until someone looks at it."""
-    done = set()
-    for row in cleared:
-        key = (row["learner_id"], row["assignment"])
-        sub = submissions.get(key)
-        stamp = sub.timestamp.isoformat() if sub and sub.timestamp else ""
-        if not row.get("submission_timestamp") or row["submission_timestamp"] == stamp:
-            done.add(key)
+               digests: dict[tuple[str, str], str]) -> dict[tuple[str, str], list[str]]:
+    """Flags no instructor has cleared. A clearance covers the submission whose content was reviewed (the
+    `submission_digest` recorded with it): a re-submission with any other content is flagged again, with or
+    without submission times. A clearance that names no content covers nothing."""
+    done = {(row["learner_id"], row["assignment"]) for row in cleared
+            if row.get("submission_sha256") and row["submission_sha256"] == digests.get(
+                (row["learner_id"], row["assignment"]))}
     return {key: reasons for key, reasons in flags.items() if key not in done}
 
 
@@ -250,7 +274,13 @@ def completion_rows(submissions: dict[tuple[str, str], Submission], manifest: di
                 continue
             if sub.timestamp:
                 stamps.append(sub.timestamp)
-            if sub.needs_manual_grade:
+            else:
+                reasons.append(f"{assignment} has no recorded submission time, so the certificate would have no "
+                               "completion date (hand work in by archive or exchange, which record it)")
+            if sub.regrade_cells:
+                reasons.append(f"{assignment} waits for a manual grade: the answer to "
+                               f"{', '.join(sub.regrade_cells)} changed after it was graded")
+            elif sub.needs_manual_grade:
                 reasons.append(f"{assignment} waits for a manual grade")
         post_sub = submissions.get((learner_id, post)) if post else None
         post_percent = percent(post_sub)
@@ -269,17 +299,23 @@ def completion_rows(submissions: dict[tuple[str, str], Submission], manifest: di
         row["posttest_result"] = "pass" if passed else ("fail" if post_percent is not None else "not taken")
         complete = not reasons
         row["completed"] = "yes" if complete else "no"
-        row["completion_date"] = max(stamps).date().isoformat() if complete and stamps else ""
+        row["completion_date"] = max(stamps).date().isoformat() if complete else ""
         attested = (attested_hours or {}).get(learner_id)
-        hours = ""
+        hours, why = "", ""
         if complete and max_hours is not None:
             if attested_hours is None:  # the course has no evaluation: the designated hours
+                hours, why = f"{float(max_hours):g}", "the course has no evaluation: the designated hours"
+            elif attested is None:
+                why = "the learner attested no hours in the evaluation"
+            elif float(attested) > float(max_hours):  # credit is at most the designated hours
                 hours = f"{float(max_hours):g}"
-            elif attested is not None:  # otherwise only what the learner attested, at most the designated hours
-                hours = f"{min(float(max_hours), float(attested)):g}"
+                why = f"attested {float(attested):g} h, capped at the course's designated {float(max_hours):g} h"
+            else:
+                hours, why = f"{float(attested):g}", "the hours the learner attested"
         row["credit_hours_max"] = "" if max_hours is None else f"{float(max_hours):g}"
         row["hours_attested"] = "" if attested is None else f"{float(attested):g}"
         row["credit_hours"] = hours
+        row["credit_hours_reason"] = why
         row["not_complete_because"] = "; ".join(reasons)
         rows.append(row)
     return rows
@@ -342,8 +378,10 @@ def write_certificate(row: dict, manifest: dict, path: Path) -> Path:
     centred(f"Completion date: {row['completion_date']}    Post-test score: {row['posttest_percent']}% "
             f"(pass mark {row['pass_mark_percent']}%)", "Helvetica", 12, 4)
     hours = row.get("credit_hours")
+    capped = " (at most the estimated time)" if hours and row.get("hours_attested") and \
+        float(row["hours_attested"]) > float(hours) else ""
     centred(f"Estimated time to complete: up to {row['credit_hours_max']} hours. Hours the learner attested: "
-            f"{row['hours_attested'] or 'none'}. Hours recorded for this learner: {hours or 'none'}.",
+            f"{row['hours_attested'] or 'none'}. Hours recorded for this learner: {hours or 'none'}{capped}.",
             "Helvetica", 11, 8)
     statement = info.get("accreditation_statement") or (
         "[Accreditation and credit designation statement: to be inserted by the accredited provider.]")
@@ -376,6 +414,7 @@ def attested(root: Path, manifest: dict) -> dict[str, float] | None:
 
 def report(root: Path, roster_path: Path | None = None, out: Path | None = None) -> dict:
     """Write the registrar CSV and certificates for the course at `root`. Returns what was written."""
+    from exocourse import manual_grades
     from exocourse.manifest import load_manifest
 
     root = Path(root).resolve()
@@ -383,18 +422,28 @@ def report(root: Path, roster_path: Path | None = None, out: Path | None = None)
     manifest = load_manifest(root)
     if not (root / "grading" / "gradebook.db").exists():
         raise FileNotFoundError(0, "no gradebook: autograde something first", str(root / "grading" / "gradebook.db"))
+    _alembic_on_path()
+    manual_grades.record(root / "grading", db_url_of(root))  # hand grades confirmed since the last autograde
     submissions = gradebook_submissions(db_url_of(root))
     notes: list[str] = []
     roster = read_roster(roster_path or default_roster(root), known=gradebook_students(db_url_of(root)), notes=notes)
     checked = ([ce_info(manifest)["pretest"]] if ce_info(manifest).get("pretest") else []) + \
         required_assignments(manifest)
     cleared = read_cleared(grading / CLEARED_NAME)
-    flags = open_flags(integrity_flags(root, checked), cleared, submissions)
+    raw_flags = integrity_flags(root, checked)
+    flags = open_flags(raw_flags, cleared, {key: submission_digest(root, *key) for key in raw_flags})
     rows = completion_rows(submissions, manifest, roster, flags, attested(root, manifest))
+    revoked = {r["certificate_id"]: r for r in read_cleared(grading / REVOKED_NAME)}
     certificates = grading / "certificates"
     written, kept = [], []
     for row in rows:
         target = certificate_path(certificates, manifest, row["learner_id"])
+        number = certificate_id(manifest["course_id"], row["learner_id"], row["completion_date"])
+        if row["completed"] == "yes" and number in revoked:  # a revoked record is never issued again by a report
+            row["completed"] = "no"
+            row["not_complete_because"] = (f"certificate {number} was revoked on {revoked[number]['revoked_at'][:10]} "
+                                           f"by {revoked[number]['revoked_by']}: {revoked[number]['reason']}")
+        row["certificate_id"] = number if row["completed"] == "yes" else ""
         if row["completed"] == "yes":
             written.append(write_certificate(row, manifest, target))
         elif target.exists():  # an issued certificate is a record: a report run never withdraws it
@@ -419,11 +468,45 @@ def clear_flag(root: Path, learner_id: str, assignment: str, by: str, reason: st
     sub = gradebook_submissions(db_url_of(root)).get((learner_id, assignment))
     if sub is None:
         raise ValueError(f"No submission of {assignment} by {learner_id} in the gradebook.")
+    digest = submission_digest(root, learner_id, assignment)
+    if not digest:
+        raise ValueError(f"The notebooks of {learner_id}'s {assignment} are not in grading/submitted/: there is "
+                         "nothing to review, so the flag cannot be cleared.")
     row = {"learner_id": learner_id, "assignment": assignment, "cleared_by": by.strip(), "reason": reason.strip(),
            "cleared_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-           "submission_timestamp": sub.timestamp.isoformat() if sub.timestamp else ""}
+           "submission_timestamp": sub.timestamp.isoformat() if sub.timestamp else "", "submission_sha256": digest}
     path = grading / CLEARED_NAME
     write_csv(path, CLEARED_COLUMNS, [*read_cleared(path), row])  # earlier clearances kept; formulas neutralised
+    return row
+
+
+def revoke(root: Path, learner_id: str, by: str, reason: str, out: Path | None = None) -> dict:
+    """Withdraw an issued certificate: the PDF moves to grading/certificates/<learner>/revoked/ and the revocation
+    is recorded (who, why, when) in grading/revoked_certificates.csv. Later report runs do not issue the same
+    certificate again; a new completion (a later completion date) is a new certificate."""
+    if not by.strip() or not reason.strip():
+        raise ValueError("Say who revokes the certificate (--by) and why (--reason): the record is kept for audit.")
+    from exocourse.learner_ids import check_learner_id
+    from exocourse.manifest import load_manifest
+
+    check_learner_id(learner_id)
+    root = Path(root).resolve()
+    grading = Path(out) if out else root / "grading"
+    manifest = load_manifest(root)
+    issued = [r for r in read_cleared(grading / REPORT_NAME) if r.get("learner_id") == learner_id]
+    target = certificate_path(grading / "certificates", manifest, learner_id)
+    if not target.exists() or not issued or not issued[0].get("completion_date"):
+        raise ValueError(f"No issued certificate for {learner_id} in {grading / 'certificates'}: nothing to revoke.")
+    date = issued[0]["completion_date"]
+    now = dt.datetime.now(dt.UTC)
+    kept_as = target.parent / "revoked" / f"{now:%Y%m%dT%H%M%SZ}_{target.name}"
+    kept_as.parent.mkdir(parents=True, exist_ok=True)
+    target.rename(kept_as)
+    row = {"learner_id": learner_id, "certificate_id": certificate_id(manifest["course_id"], learner_id, date),
+           "completion_date": date, "revoked_by": by.strip(), "reason": reason.strip(),
+           "revoked_at": now.isoformat(timespec="seconds"), "kept_as": kept_as.relative_to(grading).as_posix()}
+    path = grading / REVOKED_NAME
+    write_csv(path, REVOKED_COLUMNS, [*read_cleared(path), row])
     return row
 
 
@@ -431,8 +514,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m exocourse.completion", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="write the registrar CSV and the certificates")
-    rep.add_argument("--roster", type=Path, help="roster CSV from the CE program (default: $EXOCOURSE_ROSTER "
-                                                 "or grading/roster.csv)")
+    rep.add_argument("--roster", type=Path, help="CE roster CSV from the program (default: $EXOCOURSE_ROSTER "
+                                                 "or grading/ce_roster.csv)")
     rep.add_argument("--course", type=Path, default=Path.cwd(), help="course folder (default: here)")
     clear = sub.add_parser("clear-flag", help="record that you reviewed a flagged submission")
     clear.add_argument("learner")
@@ -440,11 +523,21 @@ def main(argv: list[str] | None = None) -> int:
     clear.add_argument("--by", required=True, help="your name")
     clear.add_argument("--reason", required=True, help="what you checked and decided")
     clear.add_argument("--course", type=Path, default=Path.cwd())
+    withdraw = sub.add_parser("revoke", help="withdraw an issued certificate, recording who, why and when")
+    withdraw.add_argument("learner")
+    withdraw.add_argument("--by", required=True, help="your name")
+    withdraw.add_argument("--reason", required=True, help="why the certificate is withdrawn")
+    withdraw.add_argument("--course", type=Path, default=Path.cwd())
     args = parser.parse_args(argv)
     if args.command == "clear-flag":
         row = clear_flag(args.course, args.learner, args.assignment, args.by, args.reason)
         print(f"Cleared the flag on {row['assignment']} for {row['learner_id']} (by {row['cleared_by']}); "
-              f"recorded in grading/{CLEARED_NAME}.")
+              f"recorded in grading/{CLEARED_NAME}. A re-submission with other content is flagged afresh.")
+        return 0
+    if args.command == "revoke":
+        row = revoke(args.course, args.learner, args.by, args.reason)
+        print(f"Revoked certificate {row['certificate_id']} of {row['learner_id']} (by {row['revoked_by']}); the PDF "
+              f"is kept as grading/{row['kept_as']} and the revocation recorded in grading/{REVOKED_NAME}.")
         return 0
     result = report(args.course, args.roster)
     done = [r for r in result["rows"] if r["completed"] == "yes"]
@@ -459,8 +552,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {learner}: a certificate issued earlier is kept (a report never withdraws one), although the "
               "learner does not meet completion now; see the reason above")
     for learner, assignment in sorted(result["open_flags"]):
-        print(f"  open flag: {learner} {assignment} — review it, then `python -m exocourse.completion clear-flag "
-              f"{learner} {assignment} --by <you> --reason <why>`")
+        print(f"  open flag: {learner} {assignment} — review it (make integrity ASSIGNMENT={assignment}), then "
+              f"make clear-flag LEARNER={learner} ASSIGNMENT={assignment} BY=\"<you>\" REASON=\"<why>\"")
     if result["placeholders"]:
         print(f"WARNING: course.yml still holds {len(result['placeholders'])} placeholder(s) the program or the "
               f"accredited provider must complete ({', '.join(result['placeholders'][:3])}, ...); certificates print "

@@ -421,7 +421,7 @@ def _run(course: Path, learners: int | list[int], env: dict, say) -> dict:
     assignments = course_assignments(course, manifest)
     people = roster(learners)
     class_numbers = numbers(learners)
-    completion.write_roster(course / "grading" / "roster.csv", people)
+    completion.write_roster(course / "grading" / completion.ROSTER_NAME, people)
     say(f"scratch course in {course}; {len(people)} fictional learners; assignments {', '.join(assignments)}")
 
     api, config = _api(course)
@@ -494,7 +494,7 @@ def _run(course: Path, learners: int | list[int], env: dict, say) -> dict:
     grades_csv = course / "grading" / "grades.csv"
     with Gradebook(completion.db_url_of(course)) as gradebook:
         SafeCsvExportPlugin(to=str(grades_csv)).export(gradebook)
-    result = completion.report(course, course / "grading" / "roster.csv")
+    result = completion.report(course, course / "grading" / completion.ROSTER_NAME)
     say(f"gradebook exported to {grades_csv}; completion report and {len(result['certificates'])} certificate(s)")
     summaries(course, say)
 

@@ -221,12 +221,11 @@ def read_responses(root: Path | None = None) -> list[dict]:
 
 
 def attested_hours(root: Path | None = None) -> dict[str, float]:
-    """Learner id -> hours the learner attested, capped at the course's estimated time (ce.credit_hours). A
-    learner who gave no valid number of hours, or did not attest it (attest_hours = True, or "yes" typed in
-    quotes), is left out."""
+    """Learner id -> hours the learner attested, as the learner gave them (the completion report caps the credit
+    at the course's estimated time and says so). A learner who gave no valid number of hours, or did not attest
+    it (attest_hours = True, or "yes" typed in quotes), is left out."""
     root = Path(root) if root else course_root()
-    cap = float(course_manifest.load_manifest(root)["ce"]["credit_hours"])
-    return {r["learner"]: min(r["hours_spent"], cap) for r in read_responses(root)
+    return {r["learner"]: r["hours_spent"] for r in read_responses(root)
             if r["hours_spent"] is not None and r["attest_hours"] is True}
 
 

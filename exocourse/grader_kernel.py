@@ -170,9 +170,10 @@ def bwrap_command(inner: list[str], submission: Path, hidden: Path, keep: list[P
                 "--ro-bind", str(connection_file), str(connection_file),
                 "--remount-ro", str(hidden),  # the emptied course folder is read-only too: writes there fail
                 "--setenv", "HOME", "/tmp", "--setenv", "IPYTHONDIR", "/tmp/.ipython", "--chdir", str(submission),
-                # In its own process namespace the kernel's parent is pid 1, which ipykernel reads as "parent gone";
-                # --die-with-parent does that job instead.
-                "--unsetenv", "JPY_PARENT_PID"]
+                # In its own process namespace the kernel's parent is pid 1. ipykernel never polls a parent of pid 1
+                # (--die-with-parent does that job), and a parent set keeps it from printing its "Ctrl-C will not
+                # work" note for a kernel started by hand into the instructor's terminal.
+                "--setenv", "JPY_PARENT_PID", "1"]
     if audit_fd is not None:
         command += ["--setenv", AUDIT_FD_ENV, str(audit_fd)]
     return [*command, "--", *inner]

@@ -5,11 +5,13 @@
     make forget-learner LEARNER=<learner id> [YES=1]
 
 What goes, everywhere under grading/ (and the roster the program supplies, if given): the learner's submitted,
-autograded and feedback folders, integrity logs, certificates, their submissions and released feedback in the
-exchange, submit-cache copies, their rows in the roster and in every CSV report (gradebook export, completion
-report, cleared flags, knowledge gain), and the learner with all their submissions in the gradebook (nbgrader's
-`remove_student`); the knowledge-gain report is rebuilt without them. Anonymous evaluation summaries hold no
-learner id and stay.
+autograded and feedback folders, integrity logs, certificates, feedback archives (`make feedback-archive`), their
+submissions and released feedback in the exchange, submit-cache copies, their rows in the roster and in every CSV
+report (gradebook export, completion report, cleared flags, knowledge gain), and the learner with all their
+submissions in the gradebook (nbgrader's `remove_student`), also in every gradebook backup under grading/backups/
+(`make backup`); the knowledge-gain report and, if the learner handed in an evaluation, the anonymous evaluation
+summary are rebuilt without them. Backups kept elsewhere (an older habit, or the machine's own backup) are the
+program's to purge: the command says so.
 
 Accredited CE: the program must be able to verify participation for 6 years. The registrar's copy of the
 completion report is that record; check with the CE office before deleting a learner who earned credit (the
@@ -46,9 +48,11 @@ class Plan:
     gradebook_submissions: int = 0
     earned_credit: bool = False
     not_removed: list[Path] = field(default_factory=list)  # refused by the file system (a hub exchange, usually)
+    backups: list[Path] = field(default_factory=list)  # gradebook backups in grading/backups/ that hold the learner
+    evaluation_summary: list[Path] = field(default_factory=list)  # rebuilt without the learner's evaluation
 
     def empty(self) -> bool:
-        return not (self.paths or self.csv_rows or self.in_gradebook)
+        return not (self.paths or self.csv_rows or self.in_gradebook or self.backups)
 
 
 LEARNER_FOLDERS = ("submitted", "autograded", "feedback", "certificates")
@@ -74,6 +78,11 @@ def _learner_paths(grading: Path, learner_id: str, course_id: str) -> list[Path]
             found += [assignment / f"{learner_id}{end}" for end in (".jsonl", ".guard.jsonl")
                       if (assignment / f"{learner_id}{end}").is_file()]
     found += _exchange_entries(grading / "exchange" / course_id / "inbound", learner_id) if course_id else []
+    archives = grading / "feedback-archive"  # <assignment>/<id>_<assignment>_feedback.zip (make feedback-archive)
+    if archives.is_dir():
+        for assignment in sorted(p for p in archives.iterdir() if p.is_dir()):
+            own = assignment / f"{learner_id}_{assignment.name}_feedback.zip"
+            found += [own] if own.is_file() else []
     return found
 
 
@@ -85,6 +94,8 @@ def own_entry(path: Path, learner_id: str, grading: Path, exchange_courses: list
     if parent.parent == grading and parent.name in LEARNER_FOLDERS and name == learner_id:
         return True
     if parent.parent == grading / "integrity" and name in (f"{learner_id}.jsonl", f"{learner_id}.guard.jsonl"):
+        return True
+    if parent.parent == grading / "feedback-archive" and name == f"{learner_id}_{parent.name}_feedback.zip":
         return True
     inboxes = [course / "inbound" for course in exchange_courses]
     if parent in inboxes and name.split("+")[0] == learner_id and name.count("+") >= 2:
@@ -166,6 +177,13 @@ def plan(root: Path, learner_id: str, roster: Path | None = None, exchange: Path
         _fields, _rows, removed = _rows_of(roster, learner_id)
         if removed:
             result.csv_rows[roster] = removed
+    from exocourse import backups
+
+    result.backups = [p for p in backups.gradebook_backups(root) if backups.holds_learner(p, learner_id)]
+    evaluation = _evaluation_id(root)
+    if evaluation and (grading / "submitted" / learner_id / evaluation).is_dir():
+        result.evaluation_summary = [p for p in (grading / "evaluation_summary.csv", grading / "evaluation_summary.md")
+                                     if p.exists()]
     courses = [grading / "exchange" / course_id] + ([Path(exchange) / course_id] if exchange else [])
     strays = [p for p in result.paths if not own_entry(p, learner_id, grading, courses)]
     if strays:  # a second lock on the door: never delete what is not plainly this learner's own
@@ -191,6 +209,16 @@ def _course_id(root: Path) -> str:
     try:
         return str(yaml.safe_load((root / "course.yml").read_text(encoding="utf-8"))["course_id"])
     except (OSError, KeyError, TypeError):
+        return ""
+
+
+def _evaluation_id(root: Path) -> str:
+    import yaml
+
+    try:
+        return str((yaml.safe_load((root / "course.yml").read_text(encoding="utf-8")).get("ce") or {})
+                   .get("evaluation") or "")
+    except (OSError, AttributeError):
         return ""
 
 
@@ -220,10 +248,18 @@ def forget(root: Path, learner_id: str, roster: Path | None = None, exchange: Pa
         connection = sqlite3.connect(Path(root).resolve() / "grading" / "gradebook.db")
         connection.execute("VACUUM")
         connection.close()
+    for path in done.backups:
+        from exocourse import backups
+
+        backups.remove_learner(path, learner_id)
     if done.rewrites:
         from exocourse import knowledge_gain
 
         knowledge_gain.main([str(Path(root).resolve())])
+    if done.evaluation_summary:
+        from exocourse import evaluation
+
+        evaluation.main([str(Path(root).resolve())])
     return done
 
 
@@ -254,14 +290,22 @@ def describe(result: Plan, root: Path, dry_run: bool) -> list[str]:
         lines.append(f"{'would rewrite' if dry_run else 'rewrote'} {shown(path)} without {result.learner_id}")
     if result.in_gradebook:
         lines.append(f"{verb} {result.learner_id} and {result.gradebook_submissions} submission(s) from the gradebook")
+    for path in result.backups:
+        lines.append(f"{verb} {result.learner_id} from the gradebook backup {shown(path)}")
+    for path in result.evaluation_summary:
+        lines.append(f"{'would rebuild' if dry_run else 'rebuilt'} {shown(path)} without {result.learner_id}'s "
+                     "evaluation")
     if result.empty():
         lines.append(f"No data for {result.learner_id} in {root}.")
     if result.earned_credit:
         lines.append("NOTE: this learner completed the course. Accredited CE keeps participation records for 6 "
                      "years: make sure the CE registrar holds their completion record before deleting the course's "
                      "copy.")
+    if not result.empty():
+        lines.append("Copies outside this course folder (your own backups, exports you sent on) are yours to delete "
+                     "under the program's retention policy.")
     if dry_run and not result.empty():
-        lines.append("Dry run: nothing was deleted. Add --yes to delete.")
+        lines.append("Dry run: nothing was deleted. Add --yes to delete (with make: YES=1).")
     return lines
 
 

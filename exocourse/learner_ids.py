@@ -16,7 +16,8 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
 # Folders the course and nbgrader keep learner data in, or next to it.
 RESERVED = {"grading", "submitted", "autograded", "feedback", "exchange", "inbound", "outbound", "release",
             "source", "solution", "certificates", "integrity", "demo", "course", "learner-homes", "assignments",
-            "lessons", "data", "exocourse", "tests", "build", "nbgrader", "gradebook", "cache", "tmp", "root"}
+            "lessons", "data", "exocourse", "tests", "build", "nbgrader", "gradebook", "cache", "tmp", "root",
+            "backups", "downloaded", "revoked", "feedback-archive"}
 
 
 class LearnerIdError(ValueError):

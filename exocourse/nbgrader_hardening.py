@@ -1,13 +1,14 @@
 """nbgrader preprocessors the course adds: a byte cap on outputs (nbgrader's LimitOutput counts only lines), forged
-grade cells made ordinary, and execution guarded by a snapshot when grading runs without the sandbox."""
+grade cells made ordinary, execution guarded by a snapshot when grading runs without the sandbox, and two of
+nbgrader's own steps without their misleading warnings (check cells with hidden tests; feedback)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from nbgrader.plugins.export import CsvExportPlugin
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Integer
+from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades, NbGraderPreprocessor, OverwriteCells
+from traitlets import Integer, List, Unicode
 
 TRUNCATED = "\n… output truncated by the course: it was longer than {limit:,} bytes …\n"
 
@@ -118,3 +119,48 @@ class SafeCsvExportPlugin(CsvExportPlugin):
             rows = list(csv.reader(handle))
         if rows:
             write_csv(path, rows[0], rows[1:], lineterminator="\n")
+
+
+class RestoreCheckCells(OverwriteCells):
+    """nbgrader's OverwriteCells (puts back the instructor's version of every locked cell), warning only about real
+    edits. A check cell with hidden tests reaches the learner without them, so its checksum never matches the one
+    nbgrader stored from the source (nbgrader issue #1961), and nbgrader warned "Attribute 'checksum' for cell …
+    has changed!" for every check cell of every learner, untouched copies too. Here a cell that is exactly the
+    release copy is restored silently; a cell the learner edited is still restored and named in a warning (and
+    the integrity report flags the submission)."""
+
+    release_directory = Unicode("", help="the course's release folder (assignments/release)").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        self._release = self._release_checksums(resources["nbgrader"]["assignment"], resources["nbgrader"]["notebook"])
+        self._who = f"{resources['nbgrader']['student']} {resources['nbgrader']['assignment']}"
+        return super().preprocess(nb, resources)
+
+    def _release_checksums(self, assignment: str, notebook: str) -> dict[str, str]:
+        import nbformat
+        from nbgrader.utils import compute_checksum
+
+        path = Path(self.release_directory) / assignment / f"{notebook}.ipynb"
+        try:
+            cells = nbformat.read(path, as_version=nbformat.NO_CONVERT).cells
+        except (OSError, ValueError):
+            return {}
+        return {c.metadata.nbgrader["grade_id"]: compute_checksum(c) for c in cells
+                if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")}
+
+    def report_change(self, name, attr, old, new):
+        if attr == "checksum" and self._release.get(name) == new:
+            self.log.debug("%s: check cell %s is the release copy; its hidden tests were put back", self._who, name)
+        elif attr == "checksum":
+            self.log.warning("%s: cell %s differs from the copy the learner was given; the instructor's version was "
+                             "put back before grading", self._who, name)
+        else:
+            super().report_change(name, attr, old, new)
+
+
+class FeedbackClearHiddenTests(ClearHiddenTests):
+    """nbgrader's ClearHiddenTests for feedback, accepting the display priority the HTML exporter hands every
+    preprocessor (nbgrader's own class declares it without config, so each feedback run warned "Config option
+    `display_data_priority` not recognized by `ClearHiddenTests`" although the hidden tests were removed)."""
+
+    display_data_priority = List(GetGrades.class_traits()["display_data_priority"].default()).tag(config=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -80,3 +82,33 @@ def pytest_terminal_summary(terminalreporter):
 
 # One JupyterLab server and one Chromium shared by tests/test_browser.py and tests/test_accessibility.py.
 from browser_support import lesson_pool  # noqa: E402, F401
+
+
+# ------------------------------------------------------------------------------------- grading in place ---
+def _clean_copy(target):
+    """What `git clone` gives: the tracked files (and new, not ignored ones) of this working tree."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout.split("\0")
+    for rel in filter(None, listed):
+        source = ROOT / rel
+        if source.is_file():
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / rel)
+
+
+@pytest.fixture(scope="session")
+def in_place_course(tmp_path_factory):
+    """A clean copy of the course (what `git clone` gives) with the `.venv` that `make lab` creates, and the shell
+    an instructor has after `source .venv/bin/activate`: (folder, environment). Shared by the tests that grade in
+    place (one xdist group, so one test at a time); each starts its own term by removing grading/."""
+    folder = tmp_path_factory.mktemp("in-place") / "exosome-course"
+    _clean_copy(folder)
+    outer = str(ROOT / ".venv" / "bin")
+    base = {k: v for k, v in os.environ.items() if k not in {"EXOCOURSE_ROOT", "VIRTUAL_ENV", "PYTHONPATH"}}
+    base["PATH"] = os.pathsep.join(p for p in base["PATH"].split(os.pathsep) if p != outer)
+    made = subprocess.run(["make", ".venv/.runtime-installed"], cwd=folder, env=base, capture_output=True, text=True)
+    assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]
+    venv = folder / ".venv"
+    shell = {**base, "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}{os.pathsep}{base['PATH']}",
+             "EXOCOURSE_CELL_TIMEOUT": "10"}
+    return folder, shell

@@ -97,20 +97,53 @@ def test_an_open_flag_holds_completion_even_on_the_pre_test():
     assert row_of(complete_class(), {("demo01", "pretest"): ["x"]})["completed"] == "no"
 
 
-def test_a_cleared_flag_stops_holding_until_the_learner_submits_again():
-    subs = complete_class()
+def test_a_cleared_flag_covers_only_the_content_that_was_reviewed():
     flags = {("demo01", "ps2"): ["patches a module"]}
-    cleared = [{"learner_id": "demo01", "assignment": "ps2", "submission_timestamp": day(2).isoformat()}]
-    assert completion.open_flags(flags, cleared, subs) == {}
-    resubmitted = subs | {("demo01", "ps2"): Submission(8, 10, day(7), False)}
-    assert completion.open_flags(flags, cleared, resubmitted) == flags
+    cleared = [{"learner_id": "demo01", "assignment": "ps2", "submission_timestamp": "", "submission_sha256": "aa"}]
+    assert completion.open_flags(flags, cleared, {("demo01", "ps2"): "aa"}) == {}
+    # a re-submission with other content, even with no submission time (off a hub), is flagged afresh
+    assert completion.open_flags(flags, cleared, {("demo01", "ps2"): "bb"}) == flags
+    # a clearance that names no content (recorded before clearances were keyed on it) covers nothing
+    legacy = [{"learner_id": "demo01", "assignment": "ps2", "submission_timestamp": day(2).isoformat()}]
+    assert completion.open_flags(flags, legacy, {("demo01", "ps2"): ""}) == flags
+
+
+def test_submission_digest_changes_with_any_notebook_content(tmp_path):
+    folder = tmp_path / "grading" / "submitted" / "demo01" / "ps1"
+    assert completion.submission_digest(tmp_path, "demo01", "ps1") == ""
+    folder.mkdir(parents=True)
+    (folder / "ps1.ipynb").write_text('{"cells": []}')
+    (folder / "timestamp.txt").write_text("2026-09-02 10:00:00.000000 UTC")
+    first = completion.submission_digest(tmp_path, "demo01", "ps1")
+    (folder / "timestamp.txt").write_text("2026-09-03 10:00:00.000000 UTC")  # only the time: same content
+    assert completion.submission_digest(tmp_path, "demo01", "ps1") == first
+    (folder / "ps1.ipynb").write_text('{"cells": [1]}')
+    assert completion.submission_digest(tmp_path, "demo01", "ps1") not in ("", first)
+
+
+def test_a_submission_without_a_recorded_time_gets_no_certificate_and_the_reason():
+    row = row_of(complete_class() | {("demo01", "ps3"): Submission(8, 10, None, False)})
+    assert row["completed"] == "no" and row["completion_date"] == ""
+    assert row["not_complete_because"].startswith("ps3 has no recorded submission time, so the certificate would "
+                                                  "have no completion date")
+
+
+def test_a_hand_grade_whose_answer_changed_is_named():
+    row = row_of(complete_class() | {("demo01", "ps2"): Submission(8, 10, day(2), True, ("q6_written",))})
+    assert row["not_complete_because"] == "ps2 waits for a manual grade: the answer to q6_written changed after " \
+        "it was graded"
 
 
 def test_credit_hours_are_what_the_learner_attested_capped_at_the_designated_hours():
-    assert row_of(complete_class(), hours={"demo01": 6.5})["credit_hours"] == "6.5"
-    assert row_of(complete_class(), hours={"demo01": 12})["credit_hours"] == "9"
+    within = row_of(complete_class(), hours={"demo01": 6.5})
+    assert (within["hours_attested"], within["credit_hours"], within["credit_hours_reason"]) == \
+        ("6.5", "6.5", "the hours the learner attested")
+    over = row_of(complete_class(), hours={"demo01": 12})
+    assert (over["hours_attested"], over["credit_hours"], over["credit_hours_reason"]) == \
+        ("12", "9", "attested 12 h, capped at the course's designated 9 h")
     unattested = row_of(complete_class(), hours={})
     assert unattested["completed"] == "yes" and unattested["credit_hours"] == ""
+    assert unattested["credit_hours_reason"] == "the learner attested no hours in the evaluation"
 
 
 def test_every_reason_is_listed_when_several_hold():
@@ -152,6 +185,46 @@ def test_gradebook_reading_gives_scores_dates_and_pending_manual_grades(tmp_path
     assert subs[("demo02", "ps1")] == Submission(2.0, 5.0, day(2), True)
 
 
+def test_a_re_grade_keeps_a_hand_grade_of_an_unchanged_answer_and_names_a_changed_one(tmp_path):
+    """What `autograde --force` does (SaveAutoGrades marks an earlier hand grade for review), then the course's
+    ReconfirmManualGrades with the ledger noted before the re-grade."""
+    import logging
+
+    import nbformat
+    from nbgrader.api import Gradebook
+
+    from exocourse import manual_grades
+
+    grading = tmp_path / "grading"
+    grading.mkdir()
+    url = _gradebook(grading)
+    q1 = nbformat.v4.new_code_cell("assert True", metadata={"nbgrader": {"grade": True, "grade_id": "q1"}})
+    q2 = nbformat.v4.new_markdown_cell("Exosomes are 30-150 nm.",
+                                       metadata={"nbgrader": {"grade": True, "solution": True, "grade_id": "q2"}})
+    graded = grading / "autograded" / "demo01" / "ps1" / "ps1.ipynb"
+    graded.parent.mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[q2, q1]), graded)
+    assert manual_grades.record(grading, url) == 1  # demo01's confirmed q2; demo02's q2 is not graded yet
+    assert manual_grades.record(grading, url) == 0  # unchanged: nothing new
+
+    def regrade(text: str) -> tuple[bool, float]:
+        with Gradebook(url) as gb:  # SaveAutoGrades: a grade given before needs review
+            gb.find_grade("q2", "ps1", "ps1", "demo01").needs_manual_grade = True
+            gb.db.commit()
+        q2.source = text
+        resources = {"nbgrader": {"db_url": url, "student": "demo01", "assignment": "ps1", "notebook": "ps1"}}
+        step = manual_grades.ReconfirmManualGrades(log=logging.getLogger("test"))
+        step.preprocess(nbformat.v4.new_notebook(cells=[q2, q1]), resources)
+        with Gradebook(url) as gb:
+            grade = gb.find_grade("q2", "ps1", "ps1", "demo01")
+            return grade.needs_manual_grade, grade.manual_score
+
+    assert regrade("Exosomes are 30-150 nm.") == (False, 2.0)
+    assert regrade("Exosomes are 30-150 nm. Edited.") == (True, 2.0)
+    assert manual_grades.regrade_needed(url) == {("demo01", "ps1"): ["q2"]}
+    assert completion.gradebook_submissions(url)[("demo01", "ps1")].regrade_cells == ("q2",)
+
+
 def test_certificate_is_a_real_pdf_with_name_hours_and_the_providers_statement(tmp_path):
     from pypdf import PdfReader
 
@@ -183,8 +256,15 @@ def test_clear_flag_records_who_why_and_which_submission(tmp_path):
         completion.clear_flag(tmp_path, "demo01", "ps1", by="Dr Reviewer", reason=" ")
     with pytest.raises(ValueError, match="No submission"):
         completion.clear_flag(tmp_path, "demo09", "ps1", by="Dr Reviewer", reason="checked")
+    with pytest.raises(ValueError, match="not in grading/submitted/"):  # nothing to review: nothing cleared
+        completion.clear_flag(tmp_path, "demo01", "ps1", by="Dr Reviewer", reason="checked")
+    submitted = tmp_path / "grading" / "submitted" / "demo01" / "ps1"
+    submitted.mkdir(parents=True)
+    (submitted / "ps1.ipynb").write_text('{"cells": []}')
     completion.clear_flag(tmp_path, "demo01", "ps1", by="Dr Reviewer", reason="exit call was harmless")
     with (tmp_path / "grading" / "cleared_flags.csv").open() as handle:
         rows = list(csv.DictReader(handle))
-    assert [(r["learner_id"], r["assignment"], r["cleared_by"], r["submission_timestamp"]) for r in rows] == [
-        ("demo01", "ps1", "Dr Reviewer", day(1).isoformat())]
+    assert [(r["learner_id"], r["assignment"], r["cleared_by"], r["submission_timestamp"], r["submission_sha256"])
+            for r in rows] == [("demo01", "ps1", "Dr Reviewer", day(1).isoformat(),
+                                completion.submission_digest(tmp_path, "demo01", "ps1"))]
+    assert len(rows[0]["submission_sha256"]) == 64

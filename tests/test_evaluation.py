@@ -101,10 +101,10 @@ def test_answers_are_parsed_and_checked_without_running_learner_code(course):
     assert eve["relevance"] is None and eve["hours_spent"] is None and eve["comments"] == "fine"
 
 
-def test_attested_hours_are_capped_at_the_credit_hours_and_need_the_attestation(course):
-    # ben reported 12 h: capped at 9. cy attested with "yes" in quotes. dee's number is invalid. eve's hours sit
-    # in a cell that is not valid Python.
-    assert evaluation.attested_hours(course) == {"zq_ada": 8.5, "zq_ben": 9.0, "zq_cy": 6.0}
+def test_attested_hours_are_as_the_learner_gave_them_and_need_the_attestation(course):
+    # ben reported 12 h: reported as 12 (the completion report caps the credit). cy attested with "yes" in quotes.
+    # dee's number is invalid. eve's hours sit in a cell that is not valid Python.
+    assert evaluation.attested_hours(course) == {"zq_ada": 8.5, "zq_ben": 12.0, "zq_cy": 6.0}
 
 
 @pytest.mark.parametrize("typed, attested, problem", [

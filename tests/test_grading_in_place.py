@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 
 import pytest
-from conftest import ROOT
 
 from exocourse import classrun
 from exocourse.grader_kernel import sandbox_probe
@@ -24,34 +23,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("in-place")]
 HONEST = {"a_correct": 7, "a_partly_right": 4, "b_untouched": 0}  # ps1's exact automatic scores (of 7)
 HOSTILE = ["b_writes_gradebook_and_others", "a_reads_other_learner", "a_monkeypatches_grading", "b_input_transformer"]
 SKIP_SANDBOX = os.environ.get("EXOCOURSE_SKIP_SANDBOX") == "1" and os.environ.get("CI") != "true"
-
-
-def _clean_copy(target):
-    """What `git clone` gives: the tracked files (and new, not ignored ones) of this working tree."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout.split("\0")
-    for rel in filter(None, listed):
-        source = ROOT / rel
-        if source.is_file():
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / rel)
-
-
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    """A clean copy with the `.venv` that `make lab` / `make test` creates, and the shell an instructor has after
-    `source .venv/bin/activate`."""
-    folder = tmp_path_factory.mktemp("in-place") / "exosome-course"
-    _clean_copy(folder)
-    outer = str(ROOT / ".venv" / "bin")
-    base = {k: v for k, v in os.environ.items() if k not in {"EXOCOURSE_ROOT", "VIRTUAL_ENV", "PYTHONPATH"}}
-    base["PATH"] = os.pathsep.join(p for p in base["PATH"].split(os.pathsep) if p != outer)
-    made = subprocess.run(["make", ".venv/.runtime-installed"], cwd=folder, env=base, capture_output=True, text=True)
-    assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]
-    venv = folder / ".venv"
-    shell = {**base, "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}{os.pathsep}{base['PATH']}",
-             "EXOCOURSE_CELL_TIMEOUT": "10"}
-    return folder, shell
 
 
 def _grade(folder, shell, learners, sandbox):
@@ -80,8 +51,8 @@ def _scores(folder):
 
 
 @pytest.mark.parametrize("sandbox", ["1", "0"])
-def test_honest_learners_are_never_flagged_and_every_hostile_one_is(course, sandbox):
-    folder, shell = course
+def test_honest_learners_are_never_flagged_and_every_hostile_one_is(in_place_course, sandbox):
+    folder, shell = in_place_course
     if sandbox == "1" and (SKIP_SANDBOX or sandbox_probe()[0] is None):
         if SKIP_SANDBOX:
             pytest.skip("EXOCOURSE_SKIP_SANDBOX=1: sandboxed grading skipped on request (never in CI)")

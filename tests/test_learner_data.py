@@ -94,7 +94,7 @@ def test_dry_run_lists_everything_and_changes_nothing(course):
                                                               "completion_report.csv": 1}
     assert plan.in_gradebook and plan.gradebook_submissions == 1 and plan.earned_credit
     lines = learner_data.describe(plan, course, dry_run=True)
-    assert lines[-1] == "Dry run: nothing was deleted. Add --yes to delete."
+    assert lines[-1] == "Dry run: nothing was deleted. Add --yes to delete (with make: YES=1)."
     assert any("6 years" in line for line in lines)
     assert {p: (course / p).read_bytes() for p in _files(course)} == before
 
@@ -102,8 +102,15 @@ def test_dry_run_lists_everything_and_changes_nothing(course):
 def test_forget_removes_the_learner_everywhere_and_keeps_the_others(course):
     from nbgrader.api import Gradebook
 
+    from exocourse import backups
+
+    taken = backups.backup(course)
+    assert learner_data.plan(course, "demo01").backups == [taken]
     other_before = [p for p in _files(course) if "demo01" not in p]
     learner_data.forget(course, "demo01")
+    with Gradebook(f"sqlite:///{taken}") as gradebook:  # the backup no longer holds the learner
+        assert [s.id for s in gradebook.students] == ["demo02"]
+    assert b"demo01" not in taken.read_bytes()  # rebuilt (VACUUM): nothing left in free pages
     after = _files(course)
     assert not [p for p in after if "demo01" in p]
     assert len(list((course / "grading/exchange/exo101/feedback").iterdir())) == 1  # demo02's released feedback

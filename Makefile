@@ -113,3 +113,13 @@ collect-archive: $(VENV)/.runtime-installed  ## instructor: file ARCHIVE=path.zi
 
 feedback-archive: $(VENV)/.runtime-installed  ## instructor: one zip per learner of ASSIGNMENT's feedback (+ certificate) in grading/feedback-archive
 	@$(BIN)/python -m exocourse.archive feedback "$$ARG_ASSIGNMENT"
+
+# Assessment quality for a CE reviewer: item statistics of ASSIGNMENT from the gradebook, and a modified-Angoff
+# cut score for the post-test (WORKSHEET= a filled worksheet; without it, a blank one is written).
+export ARG_WORKSHEET = $(value WORKSHEET)
+.PHONY: item-analysis angoff
+item-analysis: $(VENV)/.runtime-installed  ## instructor: difficulty, discrimination and options of each item of ASSIGNMENT (grading/item_analysis/)
+	@$(BIN)/python -m exocourse.item_analysis -- "$$ARG_ASSIGNMENT"
+
+angoff: $(VENV)/.runtime-installed  ## instructor: blank modified-Angoff worksheet, or the post-test cut score from WORKSHEET=path (grading/angoff/)
+	@$(BIN)/python -m exocourse.angoff --worksheet="$$ARG_WORKSHEET"

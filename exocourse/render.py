@@ -96,7 +96,8 @@ def course_overview(m: dict) -> str:
         f"**Pass mark:** {m['pass_mark_percent']}% on the post-test (details under *Continuing education* "
         f"below).\n\n"
         f"**Content current as of:** {m['content_current_as_of']}. "
-        f"FDA status of exosome products last re-checked: {m['fda_status_rechecked']}.\n\n"
+        f"FDA's statement that there are no FDA-approved exosome products was last re-read in a stored copy of "
+        f"FDA's page on {m['fda_status_rechecked']}; the live fda.gov page must be checked before each release.\n\n"
         f"**Clinical disclaimer:** {m['disclaimer']}\n"
     )
 

@@ -7,6 +7,8 @@ Every therapeutic use here is investigational: no EV product is approved (see le
 
 from __future__ import annotations
 
+import math
+
 from exocourse import data
 from exocourse.errors import OneLineError
 
@@ -44,9 +46,25 @@ def expected_approvals(candidates: int, likelihood: float) -> float:
     return candidates * likelihood
 
 
+def stated_digits(proportion: float) -> int:
+    """How many significant digits a published proportion was given with (0.079 -> 2, 0.14 -> 2, 0.125 -> 3)."""
+    digits = repr(float(proportion)).lower().split("e")[0].replace("-", "").replace(".", "").lstrip("0")
+    return max(len(digits), 1)
+
+
+def as_published(value: float, digits: int) -> str:
+    """A number rounded to `digits` significant digits, so a figure is never shown more precisely than its source."""
+    if value == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = digits - 1 - magnitude
+    rounded = round(value, decimals)
+    return f"{rounded:.{max(decimals, 0)}f}"
+
+
 # ------------------------------------------------------------------------------------------------- views ---
 STATUS_SYMBOLS = {"not met": "triangle-down", "stopped": "x", "paused": "x", "completed": "square",
-                  "recruiting": "circle", "active": "circle"}
+                  "recruiting": "circle", "ongoing": "circle", "active": "circle"}
 
 
 def _status_symbol(status: str) -> str:
@@ -85,8 +103,8 @@ def trial_phase_explorer():
         table = [(row["name"], row["sponsor"], row["indication"], PHASES[row["phase_rank"]], row["status"],
                   f"[{row['reference']}]") for row in rows]
         readout.value = plots.caption_html(
-            "Each marker is a named program or trial, placed at the furthest stage it reached (circle: recruiting "
-            "or active; square: completed; cross: stopped or paused; triangle: primary endpoint not met). The dashed line marks approval: "
+            "Each marker is a named program or trial, placed at the furthest stage it reached (circle: recruiting, "
+            "ongoing or active; square: completed; cross: stopped or paused; triangle: primary endpoint not met). The dashed line marks approval: "
             "no marker reaches it.",
             f"{len(rows)} program(s) shown; none is approved. Sources are the reference ids in the table.",
             table, ("Program", "Sponsor", "Indication", "Stage", "Status", "Source"))
@@ -114,22 +132,28 @@ def development_path_explorer(candidates: int = 100):
         "barmode": "group", "xaxis": {"title": "Stage"}, "yaxis": {"title": "Number of candidates"},
         "legend": {"orientation": "h", "y": -0.25}})
     for n, rate in enumerate(rates):
-        figure.add_bar(name=rate["source"], texttemplate="%{y:.1f}", textposition="outside",
+        figure.add_bar(name=rate["source"], texttemplate="%{text}", textposition="outside",
                        marker={"color": plots.COLOURS[n], "pattern": {"shape": plots.PATTERNS[n + 1]}})
     readout = w.HTML()
 
     def update(_=None):
         with figure.batch_update():
             for trace, rate in zip(figure.data, rates, strict=True):
-                trace.update(x=["Enter phase 1", "Approved"],
-                             y=[slider.value, expected_approvals(slider.value, rate["likelihood_of_approval"])])
-        rows = [(rate["source"], rate["period"], f"{100 * rate['likelihood_of_approval']:.1f}%",
-                 f"{expected_approvals(slider.value, rate['likelihood_of_approval']):.1f}", f"[{rate['reference']}]")
+                approved = expected_approvals(slider.value, rate["likelihood_of_approval"])
+                digits = stated_digits(rate["likelihood_of_approval"])
+                trace.update(x=["Enter phase 1", "Approved"], y=[slider.value, approved],
+                             text=[str(slider.value), as_published(approved, digits)])
+        rows = [(rate["source"], rate["period"],
+                 f"{as_published(100 * rate['likelihood_of_approval'], stated_digits(rate['likelihood_of_approval']))}%",
+                 as_published(expected_approvals(slider.value, rate["likelihood_of_approval"]),
+                              stated_digits(rate["likelihood_of_approval"])),
+                 f"[{rate['reference']}]")
                 for rate in rates]
         readout.value = plots.caption_html(
             f"Of {slider.value} drug candidates entering phase 1, how many would be expected to be approved at "
             "two published average success rates. These are averages for all drugs, from different databases and "
-            "periods; no comparable figure exists for EV products.",
+            "periods; no comparable figure exists for EV products. Each figure is shown only as precisely as its "
+            "source gave it.",
             "; ".join(f"{r[0]} ({r[1]}): {r[2]}, so about {r[3]} approvals" for r in rows) + ".",
             rows, ("Source", "Period", "Likelihood of approval", "Expected approvals", "Reference"))
 

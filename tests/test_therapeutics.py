@@ -48,3 +48,24 @@ def test_development_path_explorer_updates_bars_and_text():
     view.controls["candidates"].value = 500
     assert [trace.y[0] for trace in view.figures["approvals"].data] == [500, 500]
     assert "Of 500 drug candidates" in view.readout.value
+
+
+def test_success_rates_are_never_shown_more_precisely_than_published():
+    view = tx.development_path_explorer(candidates=100)
+    assert "14%" in view.readout.value and "14.0%" not in view.readout.value
+    assert "7.9%" in view.readout.value
+    assert [trace.text[1] for trace in view.figures["approvals"].data] == ["7.9", "14"]
+
+
+def test_stated_digits_follow_the_published_figure():
+    assert [tx.stated_digits(p) for p in (0.079, 0.14, 0.125)] == [2, 2, 3]
+    assert tx.as_published(14.000000000000002, 2) == "14" and tx.as_published(147.0, 2) == "150"
+
+
+def test_a_phase_1_2_trial_is_labelled_as_such_where_it_is_placed_at_phase_1():
+    exosting = next(row for row in tx.programs() if row["name"].startswith("exoSTING"))
+    assert exosting["phase_rank"] == 1 and "phase 1/2" in exosting["name"]
+
+
+def test_an_ongoing_trial_gets_the_recruiting_marker():
+    assert tx._status_symbol("Ongoing per the sponsor's release") == "circle"

@@ -134,8 +134,8 @@ investigational use. It lists expected risks and the price. Which of these must 
 
 - **A.** That the product comes from screened donors and passed sterility testing, so the risk of infection from
   the injection is negligible.
-- **B.** That it is not FDA-approved and lawful in the US only under an IND, that benefit is unproven, and that
-  options include no treatment.
+- **B.** That it is not FDA-approved and, for this use, lawful in the US only under an IND; benefit is
+  unproven; options include no treatment.
 - **C.** That the clinic is registered with FDA and the product is listed on ClinicalTrials.gov, which shows that
   FDA oversees the treatment.
 - **D.** That the patient agrees, by signing, not to hold the clinic or its staff responsible for any harm that

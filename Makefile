@@ -16,7 +16,7 @@ export ARG_BY = $(value BY)
 export ARG_REASON = $(value REASON)
 export ARG_ROSTER = $(value ROSTER)
 
-.PHONY: lab test lint render release autograde integrity learner-edition static-edition review-due knowledge-gain evaluation-summary data benchmark benchmark-class help
+.PHONY: lab test lint render release autograde integrity learner-edition static-edition currency-check review-due knowledge-gain evaluation-summary data benchmark benchmark-class help
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -88,7 +88,10 @@ learner-edition: $(VENV)/.runtime-installed  ## build build/learner-edition: wha
 static-edition: $(VENV)/.runtime-installed  ## build build/static: each lesson as one accessible HTML page (offline)
 	@$(BIN)/python -m exocourse.static_edition build/static
 
-review-due: $(VENV)/.runtime-installed  ## list lessons and CE dates due for review (a report, never a failure)
+currency-check: $(VENV)/.runtime-installed  ## write the reviewer's checklist of time-sensitive facts (build/currency-check.md, .csv)
+	@$(BIN)/python -m exocourse.currency check
+
+review-due: $(VENV)/.runtime-installed  ## list lessons, CE dates, register facts and references due for review (a report, never a failure)
 	@$(BIN)/python -m exocourse.manifest review-due
 
 knowledge-gain: $(VENV)/.runtime-installed  ## instructor: pre-test vs post-test per learner and cohort (grading/)

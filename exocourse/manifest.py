@@ -248,10 +248,24 @@ def ce_review_report(manifest: dict, today: _dt.date | None = None, every_days: 
     return lines
 
 
-def review_due_report(manifest: dict, today: _dt.date | None = None) -> list[str]:
-    """Every review-due line, lessons first, then the CE dates. Empty when nothing is due."""
+def references_older_than_review(manifest: dict, references: dict[str, dict]) -> list[str]:
+    """References last read before the course's last content review (ce.last_review_date): one line each."""
+    review = _dt.date.fromisoformat(str(manifest["ce"]["last_review_date"]))
+    return [f"reference {ref_id}: last read {row['accessed']}, before the course's review of {review} — re-read it"
+            for ref_id, row in sorted(references.items())
+            if row.get("accessed") and _dt.date.fromisoformat(row["accessed"]) < review]
+
+
+def review_due_report(manifest: dict, today: _dt.date | None = None, folder: Path | None = None) -> list[str]:
+    """Every review-due line: lessons, the CE dates, currency-register facts past their next check, and references
+    read before the course's last review. Empty when nothing is due."""
+    from exocourse import currency
+
+    data_folder = Path(folder) / "data" if folder else None
     return [f"{file}: last reviewed {age} days ago — due for content review"
-            for file, age in review_due(manifest, today)] + ce_review_report(manifest, today)
+            for file, age in review_due(manifest, today)] + ce_review_report(manifest, today) + \
+        currency.due(today, data_folder) + references_older_than_review(
+            manifest, currency.references_in(data_folder or currency.data_dir()))
 
 
 def main(argv: list[str]) -> int:
@@ -260,7 +274,8 @@ def main(argv: list[str]) -> int:
         return 2
     lines = review_due_report(load_manifest())
     print("\n".join(lines) if lines else
-          "Nothing is due for review: every lesson and the CE dates were reviewed in the last 365 days.")
+          "Nothing is due for review: every lesson and the CE dates were reviewed in the last 365 days, no fact of the "
+          "currency register is past its next check, and every reference was read on or after the last review.")
     return 0  # a report, not a failure
 
 

@@ -16,6 +16,8 @@ from exocourse import data, manifest
 from exocourse.paths import course_root
 
 BLOCK = re.compile(r"(<!-- BEGIN (?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- END (?P=name) -->)", re.S)
+# A time-sensitive fact from the currency register (data/currency.yml), inline in a sentence or a paragraph.
+FACT = re.compile(r"(<!-- BEGIN fact:(?P<id>[a-z0-9-]+) -->)(?P<body>.*?)(<!-- END fact:(?P=id) -->)", re.S)
 
 
 def _course_row(a: dict) -> str:
@@ -96,8 +98,8 @@ def course_overview(m: dict) -> str:
         f"**Pass mark:** {m['pass_mark_percent']}% on the post-test (details under *Continuing education* "
         f"below).\n\n"
         f"**Content current as of:** {m['content_current_as_of']}. "
-        f"FDA's statement that there are no FDA-approved exosome products was last re-read in a stored copy of "
-        f"FDA's page on {m['fda_status_rechecked']}; the live fda.gov page must be checked before each release.\n\n"
+        "**Regulatory status:** <!-- BEGIN fact:exosome-approval --><!-- END fact:exosome-approval -->. The live "
+        "fda.gov page must be checked before each release.\n\n"
         f"**Clinical disclaimer:** {m['disclaimer']}\n"
     )
 
@@ -110,26 +112,38 @@ def reference_list(markdown_cells: list[str]) -> str:
                      for n, ref_id in enumerate(ids, 1)) + "\n"
 
 
-def _replace(text: str, renderers: dict) -> str:
+def _facts(text: str, data_folder: Path | None) -> str:
+    """Every fact block filled with the register's current sentence (its date, how it was checked, its sources)."""
+    if "<!-- BEGIN fact:" not in text:
+        return text
+    from exocourse import currency
+
+    return FACT.sub(lambda m: m.group(1) + currency.fact(m["id"], data_folder) + m.group(4), text)
+
+
+def _replace(text: str, renderers: dict, data_folder: Path | None = None) -> str:
     def swap(match: re.Match) -> str:
         render = renderers.get(match["name"])
         return match.group(1) + render() + match.group(4) if render else match.group(0)
 
-    return BLOCK.sub(swap, text)
+    return _facts(BLOCK.sub(swap, text), data_folder)  # facts last: a rendered block may hold one
 
 
-def render_notebook(path: Path, m: dict) -> tuple[str, str]:
-    """(old, new) text of a notebook with its rendered blocks brought up to date."""
+def render_notebook(path: Path, m: dict, data_folder: Path | None = None) -> tuple[str, str]:
+    """(old, new) text of a notebook with its rendered blocks brought up to date: register facts first, so that
+    the reference list includes the sources they cite."""
     import nbformat
 
     old = path.read_text(encoding="utf-8")
     nb = nbformat.reads(old, as_version=4)
-    cited_in = [c.source for c in nb.cells if c.cell_type == "markdown" and "<!-- BEGIN references -->" not in c.source]
-    renderers = {"course-overview": lambda: course_overview(m), "course-table": lambda: module_table(m),
-                 "course-ce": lambda: ce_block(m), "references": lambda: reference_list(cited_in)}
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = _replace(cell.source, renderers)
+    markdown = [c for c in nb.cells if c.cell_type == "markdown"]
+    course = {"course-overview": lambda: course_overview(m), "course-table": lambda: module_table(m),
+              "course-ce": lambda: ce_block(m)}
+    for cell in markdown:
+        cell.source = _replace(cell.source, course, data_folder)
+    cited_in = [c.source for c in markdown if "<!-- BEGIN references -->" not in c.source]
+    for cell in markdown:
+        cell.source = _replace(cell.source, {"references": lambda: reference_list(cited_in)}, data_folder)
     return old, nbformat.writes(nb) + "\n"
 
 
@@ -137,13 +151,14 @@ def outdated(root: Path | None = None, write: bool = False) -> list[str]:
     """Files whose rendered blocks are out of date (rewritten when write=True)."""
     root = Path(root) if root else course_root()
     m = manifest.load_manifest(root)
+    facts_from = root / "data"  # the register of the course being rendered
     changes = []
     readme = root / "README.md"
     old = readme.read_text(encoding="utf-8")
-    new = _replace(old, {"course-table": lambda: module_table(m), "course-ce": lambda: ce_block(m)})
+    new = _replace(old, {"course-table": lambda: module_table(m), "course-ce": lambda: ce_block(m)}, facts_from)
     pairs = [(readme, old, new)]
     for notebook in sorted(root.glob("lessons/*.ipynb")) + sorted(root.glob("assignments/source/*/*.ipynb")):
-        pairs.append((notebook, *render_notebook(notebook, m)))
+        pairs.append((notebook, *render_notebook(notebook, m, facts_from)))
     for path, before, after in pairs:
         if before != after:
             changes.append(str(path.relative_to(root)))

@@ -20,6 +20,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from exocourse import data
 from exocourse.errors import OneLineError
 from exocourse.paths import data_dir
 
@@ -78,18 +79,7 @@ def register(folder: Path | None = None) -> dict[str, dict]:
 
     folder = Path(folder) if folder else data_dir()
     rows = yaml.safe_load((folder / "currency.yml").read_text(encoding="utf-8"))["facts"]
-    return {row["id"]: row for row in check_rows(rows, set(references_in(folder)))}
-
-
-def references_in(folder: Path) -> dict[str, dict]:
-    """{reference id: row} of a data folder's references/*.csv."""
-    import csv
-
-    found: dict[str, dict] = {}
-    for path in sorted((Path(folder) / "references").glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            found.update({row["id"]: row for row in csv.DictReader(handle)})
-    return found
+    return {row["id"]: row for row in check_rows(rows, set(data.references(folder)))}
 
 
 def _when(day: dt.date) -> str:
@@ -116,7 +106,7 @@ def due(today: dt.date | None = None, folder: Path | None = None) -> list[str]:
 
 def checklist(folder: Path | None = None) -> list[dict]:
     """One row per fact for the reviewer's checklist."""
-    sources_of = references_in(Path(folder) if folder else data_dir())
+    sources_of = data.references(Path(folder) if folder else None)
     rows = []
     for row in sorted(register(folder).values(), key=lambda r: r["next_check"]):
         sources = [sources_of[r] for r in row["references"]]

@@ -58,11 +58,11 @@ def is_synthetic(name: str) -> bool:
     return bool(_resource(name).get("synthetic", False))
 
 
-@lru_cache(maxsize=1)
-def references() -> dict[str, dict]:
-    """Every reference of every module, by id (data/references/*.csv)."""
+@lru_cache(maxsize=4)
+def references(folder: Path | None = None) -> dict[str, dict]:
+    """Every reference of every module, by id (data/references/*.csv; `folder`: another course's data folder)."""
     found: dict[str, dict] = {}
-    for path in sorted((data_dir() / "references").glob("*.csv")):
+    for path in sorted((Path(folder) if folder else data_dir()).joinpath("references").glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 if row["id"] in found:

@@ -259,13 +259,13 @@ def references_older_than_review(manifest: dict, references: dict[str, dict]) ->
 def review_due_report(manifest: dict, today: _dt.date | None = None, folder: Path | None = None) -> list[str]:
     """Every review-due line: lessons, the CE dates, currency-register facts past their next check, and references
     read before the course's last review. Empty when nothing is due."""
-    from exocourse import currency
+    from exocourse import currency, data
 
     data_folder = Path(folder) / "data" if folder else None
     return [f"{file}: last reviewed {age} days ago — due for content review"
             for file, age in review_due(manifest, today)] + ce_review_report(manifest, today) + \
         currency.due(today, data_folder) + references_older_than_review(
-            manifest, currency.references_in(data_folder or currency.data_dir()))
+            manifest, data.references(data_folder))
 
 
 def main(argv: list[str]) -> int:

@@ -34,6 +34,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT_MS = 90_000
+TRACES_MS = 20_000  # at most this long for a drawn figure's traces to appear (see wait_for_renders)
 
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -331,6 +332,17 @@ class LessonPage:
                 const loading = outs.some(o => o.textContent.startsWith('Loading widget'));
                 const plots = [...document.querySelectorAll('.jp-Notebook .js-plotly-plot')];
                 return !loading && plots.every(p => p.querySelector('svg.main-svg')); }""")
+        # Under load (two test workers, a kernel per lesson) plotly can draw a figure's frame before its traces
+        # arrive; give the traces time to appear. A figure that really has no data still shows none afterwards,
+        # and the figure test reports it.
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.wait_for_function(
+                """() => [...document.querySelectorAll('.jp-Notebook .js-plotly-plot')]
+                    .every(p => p.querySelector('svg.main-svg .trace'))""", timeout=TRACES_MS)
+        except PlaywrightTimeout:
+            pass
 
     # -- what the notebook model and the DOM hold
     def outputs(self) -> list[list[dict]]:

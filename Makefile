@@ -126,3 +126,10 @@ item-analysis: $(VENV)/.runtime-installed  ## instructor: difficulty, discrimina
 
 angoff: $(VENV)/.runtime-installed  ## instructor: blank modified-Angoff worksheet, or the post-test cut score from WORKSHEET=path (grading/angoff/)
 	@$(BIN)/python -m exocourse.angoff --worksheet="$$ARG_WORKSHEET"
+
+# For the accredited provider's reviewer: one PDF + HTML with the activity, needs assessment, objectives map, key
+# recommendations and their evidence, currency register, references with source quality, disclosures as completed,
+# cohort results (when a graded cohort exists) and a sign-off table.
+.PHONY: ce-packet
+ce-packet: $(VENV)/.runtime-installed  ## program: the content-validation packet (build/ce-packet/ce-packet.pdf and .html)
+	@$(BIN)/python -m exocourse.ce_packet

@@ -238,11 +238,10 @@ def nta_explorer(method: str = "sec"):
         with tradeoff.batch_update():
             tradeoff.data[1].update(x=[outcome.yield_percent], y=[outcome.purity_percent])
         readout.value = plots.caption_html(
-            f"Synthetic NTA size distribution after {outcome.label} (blue solid bars: EVs; ochre hatched bars: "
-            "other particles), and where the method sits on the yield–purity trade-off (star). NTA counts every "
-            "particle it sees; it cannot tell an EV from a lipoprotein or protein aggregate of the same size.",
-            f"After {outcome.label}, {outcome.yield_percent:.0f}% of the starting EVs are recovered and "
-            f"{outcome.purity_percent:.0f}% of the particles counted are EVs.",
+            f"Synthetic NTA sizes after {outcome.label}: blue bars EVs, ochre hatched bars other particles; the "
+            "star marks the method on the yield–purity plot.",
+            f"{outcome.yield_percent:.0f}% of EVs recovered; {outcome.purity_percent:.0f}% of counted particles "
+            "are EVs.",
             _outcome_table(outcome), ("Measure", "Value"))
 
     menu.observe(update, names="value")
@@ -287,10 +286,15 @@ def marker_panel_builder(preset: list[str] | None = None):
     def update(_=None):
         reported = [item for item, box in boxes.items() if box.value]
         requirements = misev_minimal_check(reported)
-        lines = "".join(
-            f"<li>{'✔ Met' if r.met else '✘ Missing'}: {html.escape(r.name)} — {html.escape(r.detail)}</li>"
-            for r in requirements)
-        report.value = f"<p><strong>{html.escape(verdict(requirements))}</strong></p><ul>{lines}</ul>"
+        missing = sum(not r.met for r in requirements)
+        # A short headline: the list below already names each missing item, so the long verdict is not repeated.
+        headline = verdict(requirements) if not missing else (
+            f"Does not yet meet the checklist: {missing} of {len(requirements)} items missing.")
+        lines = "".join(f"<li>{'✔ Met' if r.met else '✘ Missing'}: {html.escape(r.name)}</li>" for r in requirements)
+        # The tick count changes with every tick, so the reader sees each choice register even when it does not
+        # change whether a requirement is met (a second marker of a kind already ticked).
+        report.value = (f"<p><strong>{html.escape(headline)}</strong> ({len(reported)} of {len(boxes)} items "
+                        f"ticked.)</p><ul>{lines}</ul>")
 
     for box in boxes.values():
         box.observe(update, names="value")

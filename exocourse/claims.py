@@ -8,6 +8,7 @@ confusable with a plain (ASCII) Latin letter.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,6 +18,10 @@ from exocourse.paths import data_dir
 
 MAX_CHARACTERS = 200_000
 VERDICTS = ["supported", "misleading", "unsupported", "wrong"]
+# In the claims table a time-sensitive status is never written by hand: {fact:<register id>} stands for the currency
+# register's sentence (data/currency.yml), filled in when the claims are loaded.
+REGISTER_FACT = re.compile(r"\{fact:([a-z0-9-]+)\}")
+EXCERPT_WORDS = 30  # the highlighter shows this many words of the page at first; the rest is one click away
 
 
 class InputError(OneLineError, ValueError):
@@ -84,9 +89,17 @@ def seed_page() -> str:
     return (data_dir() / "claims" / "seed_page.txt").read_text(encoding="utf-8")
 
 
+def with_register_facts(text: str) -> str:
+    """`text` with each {fact:<id>} placeholder replaced by the currency register's dated sentence for that fact."""
+    from exocourse import currency
+
+    return REGISTER_FACT.sub(lambda match: currency.fact(match.group(1)), text)
+
+
 def claims() -> list[dict]:
-    """The course's evidence-based verdict on each claim of the seed page, with sources."""
-    return data.rows("seed_claims")
+    """The course's evidence-based verdict on each claim of the seed page, with sources (status statements come
+    from the currency register)."""
+    return [{**row, "explanation": with_register_facts(row["explanation"])} for row in data.rows("seed_claims")]
 
 
 def highlighted_html(text) -> str:
@@ -101,6 +114,12 @@ def highlighted_html(text) -> str:
         else:
             out.append(html.escape(character))
     return "".join(out)
+
+
+def _excerpt_end(text: str) -> int:
+    """Where the first EXCERPT_WORDS words of `text` end (the whole text if it is shorter)."""
+    words = list(re.finditer(r"\S+", text))
+    return words[EXCERPT_WORDS - 1].end() if len(words) > EXCERPT_WORDS else len(text)
 
 
 # ------------------------------------------------------------------------------------------------- views ---
@@ -121,12 +140,20 @@ def lookalike_highlighter(text: str | None = None):
             by_letter[f"{item.character} ({item.script}) → {item.looks_like}"] = by_letter.get(
                 f"{item.character} ({item.script}) → {item.looks_like}", 0) + 1
         table = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in sorted(by_letter.items()))
-        body = html.escape(normalise(text)) if show_normalised.value else highlighted_html(text)
-        readout.value = (f"<p><strong>{len(items)} look-alike letters</strong> in {len(text):,} characters "
-                         "(each shown bracketed, bold and underlined).</p>"
+        cut = _excerpt_end(text)
+        if show_normalised.value:
+            shown, how = normalise(text), "Normalised: each look-alike replaced by the Latin letter it imitates"
+            opening, rest = html.escape(shown[:cut]), html.escape(shown[cut:])
+        else:
+            how = "Each look-alike letter is shown bracketed, bold and underlined"
+            opening, rest = highlighted_html(text[:cut]), highlighted_html(text[cut:])
+        more = (f"<details><summary>Show the rest of the page</summary><blockquote>{rest}</blockquote></details>"
+                if rest.strip() else "")
+        readout.value = (f"<p><strong>{len(items)} look-alike letters</strong> in {len(text):,} characters.</p>"
                          f"<table><thead><tr><th scope='col'>Letter (script) → imitates</th>"
                          f"<th scope='col'>Count</th></tr></thead><tbody>{table}</tbody></table>"
-                         f"<blockquote>{body}</blockquote>")
+                         f"<p>{how}{'. The opening of the page' if more else ''}:</p>"
+                         f"<blockquote>{opening}{'…' if more else ''}</blockquote>{more}")
 
     show_normalised.observe(update, names="value")
     update()
@@ -163,10 +190,11 @@ def claim_cards():
             return
         card = deck[state["card"]]
         agrees = verdict.value.lower() == card["verdict"]
-        refs = " ".join(f"[{r}]" for r in card["reference"].split())
+        cited = set(data.cited_ids(card["explanation"]))  # a register sentence already names its source
+        refs = " ".join(f"[{r}]" for r in card["reference"].split() if r not in cited)
+        sources = f" Sources: {html.escape(refs)}" if refs else ""
         feedback.value = (f"<p><strong>{'✔ Same as' if agrees else '✘ Different from'} the course's verdict: "
-                          f"{html.escape(card['verdict'])}.</strong> {html.escape(card['explanation'])} "
-                          f"{html.escape(refs)}</p>")
+                          f"{html.escape(card['verdict'])}.</strong> {html.escape(card['explanation'])}{sources}</p>")
 
     def move(step):
         state["card"] = (state["card"] + step) % len(deck)
@@ -190,7 +218,7 @@ def readability_comparison(rewrite: str | None = None):
     from exocourse.consent import InputError as ConsentInputError
 
     original = normalise(seed_page())
-    box = w.Textarea(value=rewrite or "", description="Your rewrite", placeholder="Write a grade-8 paragraph here",
+    box = w.Textarea(value=rewrite or "", description="Your rewrite", placeholder="Write a paragraph at grade 8 or lower here",
                      style={"description_width": "initial"}, layout=w.Layout(width=plots.FULL_WIDTH, height="140px"))
     button = w.Button(description="Compare reading grades", tooltip="Compare reading grades",
                       layout=w.Layout(width="fit-content"))
@@ -206,7 +234,7 @@ def readability_comparison(rewrite: str | None = None):
         body = "".join(f"<tr><td>{html.escape(a)}</td><td>{b}</td></tr>" for a, b in rows)
         readout.value = (f"{note}<table><thead><tr><th scope='col'>Text</th><th scope='col'>Flesch–Kincaid grade"
                          f"</th></tr></thead><tbody>{body}</tbody></table>"
-                         f"<p>Target for patient materials: grade {TARGET_GRADE:.0f} or lower.</p>")
+                         f"<p>Patient materials: grade {TARGET_GRADE:.0f} or lower (the ceiling); aim for about grade 6.</p>")
 
     button.on_click(run)
     view = w.VBox([box, button, readout])

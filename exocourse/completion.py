@@ -305,8 +305,9 @@ def completion_rows(submissions: dict[tuple[str, str], Submission], manifest: di
         if complete and max_hours is not None:
             if attested_hours is None:  # the course has no evaluation: the designated hours
                 hours, why = f"{float(max_hours):g}", "the course has no evaluation: the designated hours"
-            elif attested is None:
-                why = "the learner attested no hours in the evaluation"
+            elif attested is None:  # the evaluation says why when the learner's answer was unclear or not attested
+                why = getattr(attested_hours, "not_recorded", {}).get(learner_id,
+                                                                      "the learner attested no hours in the evaluation")
             elif float(attested) > float(max_hours):  # credit is at most the designated hours
                 hours = f"{float(max_hours):g}"
                 why = f"attested {float(attested):g} h, capped at the course's designated {float(max_hours):g} h"
@@ -404,12 +405,13 @@ def certificate_path(certificates: Path, manifest: dict, learner_id: str) -> Pat
 
 # ---------------------------------------------------------------------------------------------- commands ---
 def attested(root: Path, manifest: dict) -> dict[str, float] | None:
-    """Hours each learner attested in the evaluation; None if the course has no evaluation."""
+    """Hours each learner attested in the evaluation, with `.not_recorded` saying why a learner who handed in an
+    evaluation has none (an unclear answer, no attestation); None if the course has no evaluation."""
     if not ce_info(manifest).get("evaluation"):
         return None
     from exocourse import evaluation
 
-    return dict(evaluation.attested_hours(Path(root)))
+    return evaluation.attested_hours(Path(root))
 
 
 def report(root: Path, roster_path: Path | None = None, out: Path | None = None) -> dict:

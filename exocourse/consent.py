@@ -3,6 +3,10 @@
 `audit_consent_form` checks a draft against the required elements in data/consent/elements.csv (each mapped to
 its source) and measures its reading grade (Flesch–Kincaid, textstat, pinned in requirements.txt so graded
 numbers are stable). The widgets wrap it, a branching conversation and a teach-back card.
+
+Time-sensitive statements (such as the exosome approval status) are never written by hand in the data: the data
+holds a placeholder `{fact:<id>}` that is replaced at load time by the currency register's sentence
+(`exocourse.currency.fact`), with its date, how it was checked and its citations.
 """
 
 from __future__ import annotations
@@ -42,9 +46,32 @@ class Audit:
         return tips
 
 
+FACT_PLACEHOLDER = re.compile(r"\{fact:([a-z0-9-]+)\}")
+
+
+def with_facts(text: str) -> str:
+    """The text with each `{fact:<id>}` placeholder replaced by the currency register's current statement."""
+    from exocourse import currency
+
+    return FACT_PLACEHOLDER.sub(lambda match: currency.fact(match.group(1)), text)
+
+
 def elements() -> list[dict]:
     """The elements a consent text for an exosome product must cover, each with its source."""
-    return data.rows("consent_elements")
+    return [{**row, "source_text": with_facts(row["source_text"])} for row in data.rows("consent_elements")]
+
+
+def conversation_turns() -> list[dict]:
+    """The branching conversation with Ms. R.: each turn's question and options, facts filled from the register."""
+    import yaml
+
+    from exocourse.paths import data_dir
+
+    turns = yaml.safe_load((data_dir() / "consent" / "conversation.yml").read_text(encoding="utf-8"))
+    return [{**turn, "patient": with_facts(turn["patient"]),
+             "options": [{**option, "text": with_facts(option["text"]), "feedback": with_facts(option["feedback"])}
+                         for option in turn["options"]]}
+            for turn in turns]
 
 
 def _checked_text(text) -> str:
@@ -100,7 +127,8 @@ def audit_html(audit: Audit) -> str:
     tips = "".join(f"<li>{html.escape(tip)}</li>" for tip in audit.suggestions) or "<li>No suggestions.</li>"
     verdict = "at or below" if audit.grade <= TARGET_GRADE else "above"
     return (f"<p><strong>{len(audit.present)} of {len(audit.present) + len(audit.missing)} elements mentioned; "
-            f"reading grade {audit.grade:.1f} ({verdict} the grade-{TARGET_GRADE:.0f} target); {audit.words} words."
+            f"reading grade {audit.grade:.1f} ({verdict} the grade-{TARGET_GRADE:.0f} ceiling; aim for about grade 6); "
+            f"{audit.words} words."
             f"</strong></p><ul>{rows}</ul><p><strong>Suggestions</strong></p><ul>{tips}</ul>")
 
 
@@ -139,11 +167,8 @@ def consent_auditor(sample: str | None = None):
 def conversation():
     """Widget: a simulated patient asks about an exosome injection; choose a response and get feedback."""
     import ipywidgets as w
-    import yaml
 
-    from exocourse.paths import data_dir
-
-    turns = yaml.safe_load((data_dir() / "consent" / "conversation.yml").read_text(encoding="utf-8"))
+    turns = conversation_turns()
     state = {"turn": 0, "strong": 0}
     patient = w.HTML()
     choice = w.RadioButtons(options=[], value=None, description="Your response",

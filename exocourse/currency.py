@@ -9,7 +9,7 @@ Lessons, assignments and the README never state these facts by hand: they hold a
 
 writes the reviewer's checklist (Markdown and CSV): for each fact, what the course states, where to look, what to
 look for, and boxes for the date and initials. Until a reviewer records a live check (`checked: live`), the course
-says the fact was "re-read on <date> in a stored copy".
+says "As of <date> (re-read in a stored copy …)".
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from exocourse import data
 from exocourse.errors import OneLineError
 from exocourse.paths import data_dir
 
-METHODS = {"primary-stored": "re-read on {date} in a stored copy of the primary source",
-           "secondary-stored": "re-read on {date} in a stored secondary copy",
-           "live": "checked live on {date}"}
+METHODS = {"primary-stored": "re-read in a stored copy of the primary source",
+           "secondary-stored": "re-read in a stored secondary copy",
+           "live": "checked live"}
 REQUIRED = ("id", "statement", "references", "as_of", "checked", "next_check", "look_for", "phrases")
 LONGEST_INTERVAL = dt.timedelta(days=366)  # next check at most 12 months after the last one
 
@@ -86,15 +86,20 @@ def _when(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def fact(fact_id: str, folder: Path | None = None) -> str:
-    """The sentence the course states for `fact_id`, with its date, how it was checked and its citations."""
+def fact(fact_id: str, folder: Path | None = None, plain: bool = False) -> str:
+    """The sentence the course states for `fact_id`, date first ("As of 6 December 2026 (re-read in a stored copy of
+    the primary source): …"), then its citations; with
+    plain=True, the row's `plain` wording (what a clinician says to a patient), without date or citation."""
     rows = register(folder)
     if fact_id not in rows:
         raise CurrencyError(f"No fact {fact_id!r} in the currency register; it has: {', '.join(sorted(rows))}.")
     row = rows[fact_id]
-    how = METHODS[row["checked"]].format(date=_when(row["as_of"]))
+    if plain:
+        if not row.get("plain"):
+            raise CurrencyError(f"currency register, fact {fact_id}: no `plain` wording to render.")
+        return row["plain"].strip().rstrip(".")
     cites = " ".join(f"[{r}]" for r in row["references"])
-    return f"{row['statement'].rstrip('.')} ({how}) {cites}"
+    return f"As of {_when(row['as_of'])} ({METHODS[row['checked']]}): {row['statement'].rstrip('.')} {cites}"
 
 
 def due(today: dt.date | None = None, folder: Path | None = None) -> list[str]:
@@ -110,7 +115,8 @@ def checklist(folder: Path | None = None) -> list[dict]:
     rows = []
     for row in sorted(register(folder).values(), key=lambda r: r["next_check"]):
         sources = [sources_of[r] for r in row["references"]]
-        rows.append({"fact": row["id"], "the course states": fact(row["id"], folder),
+        states = fact(row["id"], folder) + (f' — to patients: "{row["plain"].strip()}"' if row.get("plain") else "")
+        rows.append({"fact": row["id"], "the course states": states,
                      "where to look": " ; ".join(s["url"] for s in sources) or ", ".join(row["references"]),
                      "what to look for": row["look_for"], "last checked": str(row["as_of"]),
                      "check due by": str(row["next_check"]), "still true? (yes / no / changed: how)": "",

@@ -12,7 +12,11 @@ from exocourse.errors import OneLineError
 from exocourse.paths import data_dir
 
 REFERENCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CITATION = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)+|[a-z]+[0-9]{4}[a-z0-9-]*)\]")
+_ID = r"[a-z0-9]+(?:-[a-z0-9]+)+|[a-z]+[0-9]{4}[a-z0-9-]*"
+CITATION = re.compile(rf"\[({_ID})\]")  # what an author writes: [reference-id]
+# What a learner sees once rendered: a numbered marker linked to the lesson's reference list, [[3]](#ref-id).
+NUMBERED = re.compile(rf"\[\[\d+\]\]\(#ref-({_ID})\)")
+ANY_CITATION = re.compile(rf"{NUMBERED.pattern}|{CITATION.pattern}")
 
 
 class DataError(OneLineError, LookupError):
@@ -78,16 +82,51 @@ def reference(ref_id: str) -> dict:
         raise DataError(f"No reference with id {ref_id!r} in data/references/.") from None
 
 
+SOURCE_KIND = {"official-secondary": "Copy of an official text", "news": "News report", "other": "Other source"}
+
+
 def format_reference(ref: dict) -> str:
-    """One reference line: authors. Title. Container; year. URL (accessed YYYY-MM-DD)."""
-    return (f"{ref['authors']}. {ref['title']}. {ref['container']}; {ref['year']}. "
+    """One reference line: authors. Title. Container; year. URL (accessed YYYY-MM-DD), then, for a source that is
+    not the primary document, what kind it is and why the course uses it."""
+    line = (f"{ref['authors']}. {ref['title']}. {ref['container']}; {ref['year']}. "
             f"<{ref['url']}> (accessed {ref['accessed']}).")
+    kind = SOURCE_KIND.get(ref.get("source_quality") or "")
+    if kind:
+        line += f" *{kind}" + (f": {ref['quality_note'].rstrip('.')}.*" if ref.get("quality_note") else ".*")
+    return line
+
+
+def short_citation(ref: dict) -> str:
+    """"Perkins et al., 2018" or "U.S. Food and Drug Administration, 2019": how a widget names a source."""
+    authors = [a.strip() for a in ref["authors"].split(";") if a.strip()]
+    first = re.sub(r"\s*\(.*?\)", "", authors[0] if authors else "").strip() or "Anonymous"
+    person = re.fullmatch(r"([A-Z][\w'’-]+(?: [a-z]+)? ?[\w'’-]*) [A-Z]{1,3}", first)
+    name = person.group(1) + (" et al." if len(authors) > 1 else "") if person else first
+    return f"{name}, {ref['year']}"
+
+
+def cite_html(text: str) -> str:
+    """Text for a widget as HTML: each [reference-id] becomes a linked short citation, (Author, year); the rest is
+    escaped. An unknown id stays as written."""
+    import html
+
+    parts, last = [], 0
+    known = references()
+    for match in CITATION.finditer(text):
+        ref = known.get(match.group(1))
+        parts.append(html.escape(text[last:match.start()]))
+        parts.append(f"(<a href='{html.escape(ref['url'])}' target='_blank' rel='noopener'>"
+                     f"{html.escape(short_citation(ref))}</a>)" if ref else html.escape(match.group(0)))
+        last = match.end()
+    return "".join(parts) + html.escape(text[last:])
 
 
 def cited_ids(text: str) -> list[str]:
-    """Reference ids cited as [id] in a piece of markdown, in order of first appearance."""
+    """Reference ids cited in a piece of markdown ([id] or a rendered [[n]](#ref-id)), in order of first
+    appearance."""
     seen: list[str] = []
-    for ref_id in CITATION.findall(text):
+    for match in ANY_CITATION.finditer(text):
+        ref_id = match.group(1) or match.group(2)
         if ref_id not in seen:
             seen.append(ref_id)
     return seen

@@ -57,8 +57,8 @@ INSTRUCTOR = "Dr Demo Instructor (fictional)"
 # Module cases: right, partly (every other question), wrong (each answer is the solution of another question),
 # hostile (patches the grading code: flagged, half marks), dies (os._exit: autograde fails, flagged),
 # pending (right, but the instructor has not yet graded the written answer), missing (never submitted).
-# Pre-test and post-test cases are a number k: the first k of the 12 questions right, the rest left blank
-# (9 of 12 is exactly the 75 % pass mark). "story" says what each learner shows an instructor.
+# Pre-test (form A) and post-test (form B) cases are a number k: k of the 25 questions right (which ones varies by
+# learner), the rest answered with a distractor (19 of 25, 76 %, is the least score that reaches the 75 % pass mark). "story" says what each learner shows an instructor.
 RIGHT = {"ps1": "right", "ps2": "right", "ps3": "right", "ps4": "right"}
 PARTLY = {"ps1": "partly", "ps2": "partly", "ps3": "partly", "ps4": "partly"}
 MIXED = {"ps1": "wrong", "ps2": "partly", "ps3": "right", "ps4": "partly"}
@@ -68,32 +68,32 @@ def _plan() -> list[dict]:
     plan = []
     for n in range(1, 31):
         if n <= 8:
-            row = {**RIGHT, "pretest": 4, "posttest": 12, "story": "completes: all right"}
+            row = {**RIGHT, "pretest": 8, "posttest": 25, "story": "completes: all right"}
         elif n <= 16:
-            row = {**PARTLY, "pretest": 3, "posttest": 10, "story": "completes: partly right, passes"}
+            row = {**PARTLY, "pretest": 6, "posttest": 21, "story": "completes: partly right, passes"}
         elif n <= 18:
-            row = {**MIXED, "pretest": 2, "posttest": 9, "story": "completes: exactly the pass mark"}
+            row = {**MIXED, "pretest": 5, "posttest": 19, "story": "completes: the least passing score"}
         elif n <= 21:
-            row = {**PARTLY, "pretest": 5, "posttest": 8, "story": "post-test one point below the pass mark"}
+            row = {**PARTLY, "pretest": 10, "posttest": 18, "story": "post-test one point below the pass mark"}
         elif n == 22:
-            row = {"ps1": "wrong", "ps2": "wrong", "ps3": "wrong", "ps4": "wrong", "pretest": 1, "posttest": 3,
+            row = {"ps1": "wrong", "ps2": "wrong", "ps3": "wrong", "ps4": "wrong", "pretest": 2, "posttest": 6,
                    "story": "wrong answers; fails the post-test"}
         elif n == 23:
-            row = {**RIGHT, "ps3": "pending", "pretest": 6, "posttest": 11, "story": "written answer not yet graded"}
+            row = {**RIGHT, "ps3": "pending", "pretest": 12, "posttest": 23, "story": "written answer not yet graded"}
         elif n == 24:
-            row = {**RIGHT, "ps2": "hostile", "pretest": 4, "posttest": 12, "story": "integrity flag open: held"}
+            row = {**RIGHT, "ps2": "hostile", "pretest": 8, "posttest": 25, "story": "integrity flag open: held"}
         elif n == 25:
-            row = {**RIGHT, "ps4": "hostile", "pretest": 4, "posttest": 12, "clear": "ps4",
+            row = {**RIGHT, "ps4": "hostile", "pretest": 8, "posttest": 25, "clear": "ps4",
                    "story": "integrity flag cleared by the instructor: completes"}
         elif n == 26:
-            row = {**RIGHT, "ps4": "missing", "pretest": 4, "posttest": 12, "story": "never submitted ps4"}
+            row = {**RIGHT, "ps4": "missing", "pretest": 8, "posttest": 25, "story": "never submitted ps4"}
         elif n == 27:
-            row = {**RIGHT, "ps1": "dies", "pretest": 4, "posttest": 12, "story": "kernel died in ps1: flagged"}
+            row = {**RIGHT, "ps1": "dies", "pretest": 8, "posttest": 25, "story": "kernel died in ps1: flagged"}
         elif n == 28:
-            row = {**RIGHT, "pretest": 4, "posttest": "missing", "evaluation": "missing",
+            row = {**RIGHT, "pretest": 8, "posttest": "missing", "evaluation": "missing",
                    "story": "did not take the post-test"}
         else:
-            row = {**RIGHT, "pretest": 7, "posttest": 11, "story": "completes: strong start"}
+            row = {**RIGHT, "pretest": 14, "posttest": 23, "story": "completes: strong start"}
         row.setdefault("evaluation", "filled")
         plan.append(row)
     return plan
@@ -160,6 +160,24 @@ def _rotated(a: Assignment):
     return nb
 
 
+def _k_right(a: Assignment, k: int, seed: str):
+    """A course test with k answers right and the rest wrong, as a class answers: which items a learner gets
+    right varies from learner to learner (seeded, so every run is the same), and each wrong answer is a
+    distractor, so the item analysis has option shares to read."""
+    import random
+
+    chooser = random.Random(seed)
+    right = set(chooser.sample(a.tests, k))
+    nb = a.answered(sorted(right))
+    wrong = {aid: code for t in a.tests if t not in right for aid, code in a.answers_by_test()[t].items()}
+    for cell in nb.cells:
+        code = wrong.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
+        match = re.fullmatch(r'(q\d+) = "([A-D])"', code or "")
+        if match:  # one of the three other letters
+            cell.source = f'{match[1]} = "{chooser.choice([x for x in "ABCD" if x != match[2]])}"'
+    return nb
+
+
 PRACTICE = ["A", "A", "B", "A", "C", "D"]
 
 
@@ -169,7 +187,7 @@ def evaluation_answers(n: int) -> dict:
     answers = {"relevance": 4 + n % 2, "objectives_met_biology": 5, "objectives_met_uses": 4 + n % 2,
                "objectives_met_risk_regulation": 4, "objectives_met_consent_claims": 5 - n % 2,
                "commercial_bias": "yes" if n == 7 else "no", "practice_change": PRACTICE[n % len(PRACTICE)],
-               "hours_spent": 12.0 if n == 10 else 7.0 + (n % 5) * 0.5, "attest_hours": n != 11}
+               "hours_spent": 12.0 if n == 10 else 5.0 + (n % 5) * 0.25, "attest_hours": n != 11}
     if n == 7:
         answers["commercial_bias_details"] = "A slide named one clinic's product."
     if n % 6 == 0:
@@ -178,16 +196,10 @@ def evaluation_answers(n: int) -> dict:
 
 
 def _evaluation_notebook(release_nb, n: int):
-    """The evaluation with each `name = None` (or empty text) line replaced by learner n's answer."""
-    nb = copy.deepcopy(release_nb)
-    answers = evaluation_answers(n)
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        for name, value in answers.items():
-            pattern = re.compile(rf'^{name} = (None|"""\n\n""")', re.M)
-            cell.source = pattern.sub(lambda _m, v=value, k=name: f"{k} = {v!r}", cell.source)
-    return nb
+    """The evaluation with learner n's answers typed after its answer labels, in words, as a learner types them."""
+    from exocourse import evaluation
+
+    return evaluation.fill_answers(copy.deepcopy(release_nb), evaluation_answers(n))
 
 
 def notebook_for(n: int, assignment: str, source: Path, release: Path):
@@ -201,7 +213,7 @@ def notebook_for(n: int, assignment: str, source: Path, release: Path):
     a = Assignment(assignment, nbformat.read(source, as_version=4), release_nb)
     tests = a.tests
     if isinstance(case, int):
-        return a.answered(tests[:case]), case
+        return _k_right(a, case, f"{assignment}-{n}"), case
     if case in ("right", "pending"):
         return _fill_written(a.answered(tests), WRITTEN["right"]), case
     if case == "partly":

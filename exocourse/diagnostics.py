@@ -160,6 +160,23 @@ def area_under_curve(scores, outcomes) -> float:
 # ------------------------------------------------------------------------------------------------- views ---
 SYMBOLS = {"true positives": "circle", "false negatives": "circle-open", "false positives": "x",
            "true negatives": "square-open"}
+KEY = {"true positives": "●", "false negatives": "○", "false positives": "×", "true negatives": "□"}
+PATIENTS = 1000
+
+
+def patient_marks(counts: dict[str, int]):
+    """For the 1,000-patient picture: each patient's group number (0-3, a numpy array), marker symbol and label,
+    in the order true positives, false negatives, false positives, true negatives (counts must add up to 1,000)."""
+    import numpy as np
+
+    sizes = [counts[group] for group in SYMBOLS]
+    if sum(sizes) != PATIENTS:
+        raise InputError(f"The four groups must add up to {PATIENTS} patients; they add up to {sum(sizes)}.")
+    symbol, label = [], []
+    for group, size in zip(SYMBOLS, sizes, strict=True):
+        symbol += [SYMBOLS[group]] * size
+        label += [group[:-1]] * size
+    return np.repeat(np.arange(len(sizes), dtype=float), sizes), symbol, label
 
 
 def _percent(value: float) -> str:
@@ -188,14 +205,23 @@ def predictive_value_explorer(prevalence: float = 0.10, sensitivity: float = 0.9
         slider.continuous_update = True
     colours = {"true positives": plots.PALETTE["vermillion"], "false negatives": plots.PALETTE["vermillion"],
                "false positives": plots.PALETTE["blue"], "true negatives": plots.PALETTE["grey"]}
+    # One trace of 1,000 fixed places (40 per row, fixed axis ranges); a slider move only restyles it: each patient's
+    # colour (a number on a stepped colour scale), symbol (filled or open, so colour is never the only signal) and
+    # hover label, and the key's counts, sent in one update message: one repaint.
+    groups = list(SYMBOLS)
+    steps = [[edge, colours[group]] for i, group in enumerate(groups)
+             for edge in (i / len(groups), (i + 1) / len(groups))]
     figure = go.FigureWidget(layout={
-        "title": "1,000 patients tested", "height": 430, "width": 560,
-        "xaxis": {"visible": False}, "yaxis": {"visible": False, "scaleanchor": "x"},
-        "legend": {"orientation": "h", "y": -0.05}})
-    for group in SYMBOLS:
-        figure.add_scatter(mode="markers", name=group, hoverinfo="name",
-                           marker={"symbol": SYMBOLS[group], "size": 8, "color": colours[group],
-                                   "line": {"width": 1.5, "color": colours[group]}})
+        "title": "1,000 patients tested", "height": 430, "width": 560, "showlegend": False,
+        "xaxis": {"visible": False, "range": [-1, 40]},
+        "yaxis": {"visible": False, "scaleanchor": "x", "range": [-PATIENTS // 40, 1]},
+        "margin": {"b": 60},
+        "annotations": [{"xref": "paper", "yref": "paper", "x": 0.5, "y": -0.02, "yanchor": "top",
+                         "showarrow": False, "text": ""}]})
+    figure.add_scattergl(x=[c % 40 for c in range(PATIENTS)], y=[-(c // 40) for c in range(PATIENTS)],
+                       mode="markers", name="patients", hoverinfo="text",
+                       marker={"size": 8, "cmin": -0.5, "cmax": len(groups) - 0.5, "colorscale": steps,
+                               "showscale": False, "line": {"width": 1.5}})
     readout = w.HTML()
 
     def update(_=None):
@@ -203,14 +229,13 @@ def predictive_value_explorer(prevalence: float = 0.10, sensitivity: float = 0.9
         ppv, npv = predictive_values(p, se, sp)
         lr_pos, lr_neg = likelihood_ratios(se, sp)
         counts = natural_frequencies(p, se, sp)
-        index = 0
-        with figure.batch_update():
-            for trace, group in zip(figure.data, SYMBOLS, strict=True):
-                cells = range(index, index + counts[group])
-                trace.x = [c % 40 for c in cells]
-                trace.y = [-(c // 40) for c in cells]
-                trace.name = f"{group}: {counts[group]}"
-                index += counts[group]
+        colour, symbol, label = patient_marks(counts)
+        key = "   ".join(f"<span style='color:{colours[group]}'>{KEY[group]}</span> {group}: {counts[group]}"
+                       for group in groups)
+        # plotly_update: the trace's arrays and the key in one message, so one repaint. It skips plotly's
+        # per-element validation (about 15 ms for 1,000 symbol names), safe here: the values are built above.
+        figure.plotly_update(restyle_data={"marker.color": [colour], "marker.symbol": [symbol], "hovertext": [label]},
+                             relayout_data={"annotations[0].text": key}, trace_indexes=[0])
         readout.value = plots.caption_html(
             "Each mark is one of 1,000 patients tested. Filled circles: true positives; open circles: false "
             "negatives; crosses: false positives; open squares: true negatives. A positive result means a "

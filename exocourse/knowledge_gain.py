@@ -1,9 +1,11 @@
 """Knowledge gain: each learner's pre-test and post-test scores from the gradebook, and the cohort's summary.
 
-The pre-test and post-test hold the same twelve items, taken closed-book both times, so the two forms cannot
-differ in difficulty. The gain (post-test percent − pre-test percent) still includes practice effects: learners
-see the items twice, and some items resemble the lessons' self-checks. Report it as an indicator of learning, not
-an exact measure; the caption of every summary says so (INDICATOR). A learner who took only one of the two tests is listed as
+The pre-test is form A and the post-test form B of the item bank (data/assessment/items.yml): parallel forms with
+one item per objective, matched by objective and cognitive level but different questions, both taken closed-book.
+So the gain (post-test percent − pre-test percent) is not a memory of the items; it still compares two short forms
+whose items differ in difficulty, so report it as an indicator of learning, not an exact measure; the caption of
+every summary says so (INDICATOR). Because the forms share their grade ids (one per objective), the summary also
+compares form A with form B objective by objective (`by_objective`). A learner who took only one of the two tests is listed as
 such, with no gain, and counted apart in the cohort summary: never dropped silently.
 
     python -m exocourse.knowledge_gain    # writes grading/knowledge_gain.csv, .md and .html
@@ -21,8 +23,9 @@ from exocourse import manifest as course_manifest
 from exocourse.paths import course_root
 from exocourse.safe_csv import csv_text
 
-INDICATOR = ("The gain is an indicator only, not an exact measure of learning: the two tests hold the same "
-             "questions, so it includes practice effects.")
+INDICATOR = ("The gain compares form A (pre-test) with form B (post-test): parallel forms with different questions "
+             "on the same objectives at the same level. It is an indicator, not an exact measure of learning: two "
+             "short forms whose items differ in difficulty.")
 BOTH, PRE_ONLY, POST_ONLY, NEITHER = "both tests", "pre-test only", "post-test only", "neither test"
 COLUMNS = ["learner", "status", "pretest_percent", "posttest_percent", "gain", "passed_posttest"]
 
@@ -59,6 +62,57 @@ def scores(root: Path | None = None, db_url: str | None = None) -> list[dict]:
             pre, post = taken.get(ce["pretest"]), taken.get(ce["posttest"])
             rows.append(learner_row(student.id, pre, post, pass_mark))
     return rows
+
+
+def by_objective(root: Path | None = None, db_url: str | None = None) -> list[dict]:
+    """Form A against form B, objective by objective, for learners who took both tests: {objective, grade_id,
+    learners, pretest_correct_percent, posttest_correct_percent, change}."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    root = Path(root) if root else course_root()
+    manifest = course_manifest.load_manifest(root)
+    ce = manifest["ce"]
+    if db_url is None:
+        database = root / "grading" / "gradebook.db"
+        if not database.exists():
+            return []
+        db_url = f"sqlite:///{database}"
+    items = course_manifest.assessment(manifest, ce["posttest"])["items"]
+    rows = []
+    with Gradebook(db_url) as gradebook:
+        both = []
+        for student in sorted(gradebook.students, key=lambda s: s.id):
+            try:
+                gradebook.find_submission(ce["pretest"], student.id)
+                gradebook.find_submission(ce["posttest"], student.id)
+            except MissingEntry:
+                continue
+            both.append(student.id)
+        for item in items:
+            shares = []
+            for test in (ce["pretest"], ce["posttest"]):
+                earned = []
+                for learner in both:
+                    try:
+                        grade = gradebook.find_grade(item["grade_id"], test, test, learner)
+                    except MissingEntry:
+                        continue
+                    earned.append((grade.score or 0) / item["points"])
+                shares.append(round(100 * sum(earned) / len(earned), 1) if earned else None)
+            change = round(shares[1] - shares[0], 1) if None not in shares else None
+            rows.append({"objective": ", ".join(item["objectives"]), "grade_id": item["grade_id"],
+                         "learners": len(both), "pretest_correct_percent": shares[0],
+                         "posttest_correct_percent": shares[1], "change": change})
+    return rows
+
+
+OBJECTIVE_HEADERS = ("Objective", "Learners (both tests)", "Form A (pre-test) % correct",
+                     "Form B (post-test) % correct", "Change (points)")
+
+
+def objective_table(rows: list[dict]) -> list[tuple]:
+    return [(r["objective"], r["learners"], _fmt(r["pretest_correct_percent"]), _fmt(r["posttest_correct_percent"]),
+             _fmt(r["change"])) for r in rows]
 
 
 def learner_row(learner: str, pre: tuple[float, float] | None, post: tuple[float, float] | None,
@@ -187,12 +241,19 @@ def _table(rows: list[dict]) -> list[tuple]:
 HEADERS = ("Learner", "Tests taken", "Pre-test %", "Post-test %", "Gain (points)", "Passed post-test")
 
 
-def summary_markdown(rows: list[dict], pass_mark_percent: float | None = None) -> str:
+def summary_markdown(rows: list[dict], pass_mark_percent: float | None = None,
+                     objectives: list[dict] | None = None) -> str:
     caption, text = describe(rows, pass_mark_percent)
     lines = ["# Knowledge gain", "", f"**Figure (in knowledge_gain.html).** {caption}", "",
              f"**Text version:** {text}", "", "| " + " | ".join(HEADERS) + " |",
              "|---|---|---:|---:|---:|---|"]
     lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in _table(rows)]
+    if objectives:
+        lines += ["", "## Form A against form B, objective by objective", "",
+                  "Share of learners who took both tests and answered that objective's item correctly; each form's "
+                  "item is different, so a change also reflects the two items' difficulty.", "",
+                  "| " + " | ".join(OBJECTIVE_HEADERS) + " |", "|---|---:|---:|---:|---:|"]
+        lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in objective_table(objectives)]
     return "\n".join(lines) + "\n"
 
 
@@ -220,7 +281,7 @@ def main(argv: list[str]) -> int:
     out = root / "grading"
     out.mkdir(exist_ok=True)
     (out / "knowledge_gain.csv").write_text(rows_csv(rows), encoding="utf-8")
-    (out / "knowledge_gain.md").write_text(summary_markdown(rows, pass_mark), encoding="utf-8")
+    (out / "knowledge_gain.md").write_text(summary_markdown(rows, pass_mark, by_objective(root)), encoding="utf-8")
     (out / "knowledge_gain.html").write_text(summary_html(rows, pass_mark), encoding="utf-8")
     print(describe(rows, pass_mark)[1])
     print(INDICATOR)

@@ -84,13 +84,17 @@ def register_template() -> str:
 
 def caption_html(caption: str, alt_text: str, table: list[tuple] | None = None,
                  headers: tuple[str, ...] | None = None) -> str:
-    """HTML for a figure's caption and its text alternative (a sentence and, optionally, a small table)."""
+    """HTML for a figure's caption and its text alternative (a sentence and, optionally, a small data table in a
+    collapsed "Data table" section)."""
     parts = [f"<p><strong>Figure.</strong> {html.escape(caption)}</p>",
              f"<p><strong>Text version:</strong> {html.escape(alt_text)}</p>"]
     if table:
         head = "".join(f"<th scope='col'>{html.escape(str(h))}</th>" for h in headers or ())
         rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in table)
-        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        # Collapsed by default, open with a click or Enter: the numbers behind the figure, for a screen reader or
+        # anyone who wants them, without lengthening what every reader sees first.
+        parts.append(f"<details><summary>Data table</summary><table><thead><tr>{head}</tr></thead><tbody>{rows}"
+                     "</tbody></table></details>")
     return "\n".join(parts)
 
 

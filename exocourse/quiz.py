@@ -1,4 +1,5 @@
-"""Self-checks: ungraded multiple-choice questions with immediate feedback and an explanation for every option.
+"""Self-checks: ungraded multiple-choice questions that teach: after any answer, the learner reads whether it is
+right and why EACH option is right or wrong (in words, not colour alone). Nothing is revealed before an answer.
 
 The key is stored as a salted digest (exocourse.answers); explanations are written neutrally and the verdict
 ("Correct" / "Not quite") is added here by comparing digests, so no file a learner can read names the answer.
@@ -13,28 +14,66 @@ from exocourse.data import DataError, self_checks
 
 
 @dataclass(frozen=True)
+class OptionVerdict:
+    letter: str
+    right: bool
+    explanation: str
+    chosen: bool
+
+
+@dataclass(frozen=True)
 class Feedback:
     correct: bool | None  # None: no answer chosen yet
-    text: str
+    text: str  # the verdict on the chosen option, then why each option is right or wrong, as plain text
+    verdict: str = ""  # the first line only: "✔ Correct: you chose B." or "✘ Not quite: you chose A. ..."
+    options: tuple[OptionVerdict, ...] = ()  # empty until an answer is given: nothing is revealed before
+
+
+def option_line(option: OptionVerdict) -> str:
+    """One option's line of the feedback, in words (not colour alone): "B — right (your answer): because …"."""
+    mine = " (your answer)" if option.chosen else ""
+    return f"{option.letter} — {'right' if option.right else 'wrong'}{mine}: {option.explanation}"
 
 
 def assess_self_check(check: dict, choice: str | None) -> Feedback:
-    """The feedback a learner sees for `choice` (a letter) on a self-check."""
+    """The feedback a learner sees for `choice` (a letter) on a self-check: whether it is right, then why each
+    option is right or wrong. Before an answer is given it asks for one and reveals nothing."""
     if choice is None or choice == "":
         return Feedback(None, "Choose an answer first, then select “Check my answer”.")
     if not isinstance(check, dict) or not {"id", "options", "explanations", "key"} <= set(check):
         raise DataError("Not a self-check: give one entry of the module's self-checks.")
     letter = answers.normalise_choice(choice, "".join(check["options"]))
-    explanation = check["explanations"][letter]
-    if answers.matches(check["id"], letter, check["key"]):
-        return Feedback(True, f"✔ Correct. {explanation}")
-    return Feedback(False, f"✘ Not quite. {explanation} Try another option.")
+    options = tuple(OptionVerdict(option, answers.matches(check["id"], option, check["key"]),
+                                  check["explanations"][option], option == letter) for option in check["options"])
+    right = [option.letter for option in options if option.right]
+    correct = letter in right
+    if correct:
+        verdict = f"✔ Correct: you chose {letter}."
+    else:
+        verdict = f"✘ Not quite: you chose {letter}; the best answer is {' or '.join(right) or 'not recorded'}."
+    lines = [verdict, "Why each option is right or wrong:", *(f"- {option_line(o)}" for o in options)]
+    return Feedback(correct, "\n".join(lines), verdict, options)
+
+
+def feedback_html(result: Feedback) -> str:
+    """The feedback as HTML: the verdict (announced by screen readers), then a list with every option's verdict
+    in words and its explanation."""
+    import html
+
+    from exocourse.data import cite_html
+
+    if not result.options:
+        return f"<p role='alert'><strong>{html.escape(result.text)}</strong></p>"
+    items = "".join(
+        f"<li><strong>{html.escape(o.letter)} — {'right' if o.right else 'wrong'}"
+        f"{' (your answer)' if o.chosen else ''}:</strong> {cite_html(o.explanation)}</li>" for o in result.options)
+    return (f"<p role='alert'><strong>{html.escape(result.verdict)}</strong> Why each option is right or wrong:</p>"
+            f"<ul>{items}</ul>")
 
 
 def self_check(module: str, check_id: str):
-    """The widget for one self-check: the question is the radio group's label; feedback appears below."""
-    import html
-
+    """The widget for one self-check: the question is the radio group's label; after an answer, the feedback
+    below says whether it is right and why each option is right or wrong."""
     import ipywidgets as w
 
     from exocourse.plots import WRAP_CLASS, WRAP_STYLE
@@ -55,8 +94,7 @@ def self_check(module: str, check_id: str):
     feedback = w.HTML(value=WRAP_STYLE)
 
     def on_check(_=None):
-        result = assess_self_check(check, choice.value)
-        feedback.value = f"{WRAP_STYLE}<p role='alert'><strong>{html.escape(result.text)}</strong></p>"
+        feedback.value = WRAP_STYLE + feedback_html(assess_self_check(check, choice.value))
 
     button.on_click(on_check)
     box = w.VBox([choice, button, feedback], layout=w.Layout(border="1px solid #505050", padding="8px",

@@ -14,8 +14,12 @@ from exocourse.errors import OneLineError
 from exocourse.paths import data_dir
 
 PATHWAY_361 = "361 HCT/P: regulated solely under section 361 and 21 CFR 1271 (no premarket approval)"
-PATHWAY_351 = "351 HCT/P: a biological product (IND to study it, BLA to market it)"
-PATHWAY_NOT_HCTP = "Not an HCT/P: regulated as a drug or biological product (IND to study it, approval to market it)"
+PATHWAY_351 = ("351 route: regulated as a drug, device and/or biological product (premarket review; for a biological "
+               "product, an IND to study it and a BLA to market it)")
+PATHWAY_NOT_HCTP = ("Not an HCT/P: 21 CFR Part 1271 does not apply, and the product's status is decided under other "
+                    "laws. For exosomes used to treat disease, FDA's notification of December 6, 2019 says that, as a "
+                    "general matter, they are regulated as drugs and biological products needing premarket review and "
+                    "approval (the warning letters add: an IND to study them, a biologics license to market them)")
 CRITERIA = ["minimal_manipulation", "homologous_use", "not_combined", "no_systemic_effect_or_exception"]
 
 

@@ -1,8 +1,10 @@
 """Render the parts of the README and the lessons that come from the manifest and the references table.
 
 `python -m exocourse.render` rewrites the text between <!-- BEGIN name --> and <!-- END name --> markers:
-the module table and the continuing-education (CE) block in README.md and lesson 00, and each lesson's numbered
-reference list (built from the [id] citations in its own markdown). `--check` changes nothing and exits 1 if
+the module table and the continuing-education (CE) block in README.md and lesson 00, the glossary page, the
+currency-register facts, and each lesson's numbered reference list (built from the [id] citations in its own
+markdown, which become numbered markers [[n]](#ref-id) linked to it). `python -m exocourse.render lessons/x.ipynb`
+renders only that file. `--check` changes nothing and exits 1 if
 anything is out of date (a test runs it); `--review-due` lists lessons and CE dates due for review.
 """
 
@@ -17,7 +19,9 @@ from exocourse.paths import course_root
 
 BLOCK = re.compile(r"(<!-- BEGIN (?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- END (?P=name) -->)", re.S)
 # A time-sensitive fact from the currency register (data/currency.yml), inline in a sentence or a paragraph.
-FACT = re.compile(r"(<!-- BEGIN fact:(?P<id>[a-z0-9-]+) -->)(?P<body>.*?)(<!-- END fact:(?P=id) -->)", re.S)
+# `fact:<id>:plain` is the same fact in words a patient understands (model answers, scripts), without date or source.
+FACT = re.compile(r"(?P<begin><!-- BEGIN fact:(?P<id>[a-z0-9-]+)(?P<form>(?::plain)?) -->)(?P<body>.*?)"
+                  r"(?P<end><!-- END fact:(?P=id)(?P=form) -->)", re.S)
 
 
 def _course_row(a: dict) -> str:
@@ -98,18 +102,28 @@ def course_overview(m: dict) -> str:
         f"**Pass mark:** {m['pass_mark_percent']}% on the post-test (details under *Continuing education* "
         f"below).\n\n"
         f"**Content current as of:** {m['content_current_as_of']}. "
-        "**Regulatory status:** <!-- BEGIN fact:exosome-approval --><!-- END fact:exosome-approval -->. The live "
-        "fda.gov page must be checked before each release.\n\n"
+        "**Regulatory status:** <!-- BEGIN fact:exosome-approval --><!-- END fact:exosome-approval -->.\n\n"
         f"**Clinical disclaimer:** {m['disclaimer']}\n"
     )
 
 
 def reference_list(markdown_cells: list[str]) -> str:
+    """The numbered list of what the notebook cites, in order of first citation; each entry is the target of its
+    numbered markers."""
     ids = data.cited_ids("\n".join(markdown_cells))
     if not ids:
         return "No references are cited in this notebook.\n"
-    return "\n".join(f"{n}. [{ref_id}] {data.format_reference(data.reference(ref_id))}"
+    return "\n".join(f'{n}. <a name="ref-{ref_id}"></a>{data.format_reference(data.reference(ref_id))}'
                      for n, ref_id in enumerate(ids, 1)) + "\n"
+
+
+def number_citations(text: str, numbers: dict[str, int]) -> str:
+    """Every citation, as written ([id]) or already numbered, as the marker [[n]](#ref-id) of its list entry."""
+    def marker(match: re.Match) -> str:
+        ref_id = match.group(1) or match.group(2)
+        return f"[[{numbers[ref_id]}]](#ref-{ref_id})" if ref_id in numbers else match.group(0)
+
+    return data.ANY_CITATION.sub(marker, text)
 
 
 def _facts(text: str, data_folder: Path | None) -> str:
@@ -118,7 +132,8 @@ def _facts(text: str, data_folder: Path | None) -> str:
         return text
     from exocourse import currency
 
-    return FACT.sub(lambda m: m.group(1) + currency.fact(m["id"], data_folder) + m.group(4), text)
+    return FACT.sub(lambda m: m["begin"] + currency.fact(m["id"], data_folder, plain=bool(m["form"])) + m["end"],
+                    text)
 
 
 def _replace(text: str, renderers: dict, data_folder: Path | None = None) -> str:
@@ -137,18 +152,24 @@ def render_notebook(path: Path, m: dict, data_folder: Path | None = None) -> tup
     old = path.read_text(encoding="utf-8")
     nb = nbformat.reads(old, as_version=4)
     markdown = [c for c in nb.cells if c.cell_type == "markdown"]
+    from exocourse import glossary
+
     course = {"course-overview": lambda: course_overview(m), "course-table": lambda: module_table(m),
-              "course-ce": lambda: ce_block(m)}
+              "course-ce": lambda: ce_block(m), "glossary": glossary.table}
     for cell in markdown:
         cell.source = _replace(cell.source, course, data_folder)
     cited_in = [c.source for c in markdown if "<!-- BEGIN references -->" not in c.source]
+    has_list = len(cited_in) < len(markdown)  # only a notebook with a reference list gets numbered markers
+    numbers = {ref_id: n for n, ref_id in enumerate(data.cited_ids("\n".join(cited_in)), 1)}
     for cell in markdown:
         cell.source = _replace(cell.source, {"references": lambda: reference_list(cited_in)}, data_folder)
+        if has_list and "<!-- BEGIN references -->" not in cell.source:
+            cell.source = number_citations(cell.source, numbers)
     return old, nbformat.writes(nb) + "\n"
 
 
-def outdated(root: Path | None = None, write: bool = False) -> list[str]:
-    """Files whose rendered blocks are out of date (rewritten when write=True)."""
+def outdated(root: Path | None = None, write: bool = False, only: list[str] | None = None) -> list[str]:
+    """Files whose rendered blocks are out of date (rewritten when write=True; `only`: these paths)."""
     root = Path(root) if root else course_root()
     m = manifest.load_manifest(root)
     facts_from = root / "data"  # the register of the course being rendered
@@ -158,8 +179,11 @@ def outdated(root: Path | None = None, write: bool = False) -> list[str]:
     new = _replace(old, {"course-table": lambda: module_table(m), "course-ce": lambda: ce_block(m)}, facts_from)
     pairs = [(readme, old, new)]
     for notebook in sorted(root.glob("lessons/*.ipynb")) + sorted(root.glob("assignments/source/*/*.ipynb")):
-        pairs.append((notebook, *render_notebook(notebook, m, facts_from)))
+        if not only or str(notebook.relative_to(root)) in only:
+            pairs.append((notebook, *render_notebook(notebook, m, facts_from)))
     for path, before, after in pairs:
+        if only and str(path.relative_to(root)) not in only:
+            continue
         if before != after:
             changes.append(str(path.relative_to(root)))
             if write:
@@ -175,7 +199,8 @@ def main(argv: list[str]) -> int:
         for path in stale:
             print(f"{path}: out of date — run `make render`")
         return 1 if stale else 0
-    for path in outdated(write=True):
+    only = [a for a in argv if not a.startswith("--")]  # e.g. lessons/04_risk_profile.ipynb: just that file
+    for path in outdated(write=True, only=only or None):
         print(f"rendered {path}")
     return 0
 

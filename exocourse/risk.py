@@ -103,12 +103,10 @@ def zero_events_explorer(n: int = 300):
         with figure.batch_update():
             figure.data[2].update(x=[slider.value], y=[bound])
         readout.value = plots.caption_html(
-            "Upper 95% confidence bound on the true rate of a harm when none was seen, by the rule of three "
-            "(solid) and the exact binomial calculation (dashed); the star is your number of patients.",
-            f"After {slider.value:,} patients with no events, the true rate could still be as high as "
-            f"{bound:.4f} (about 1 in {1 / bound:,.0f}) by the exact method, or {rule_of_three(slider.value):.4f} "
-            f"by the rule of three. To rule out a risk of 1 in {target.value:,} you would need to follow "
-            f"{needed:,} patients with no events (rule of three: {3 * target.value:,}).",
+            "Upper 95% bound after zero events (rule of three and exact); the star is your number of patients.",
+            f"After {slider.value:,} patients without events, the true rate could be as high as 1 in {1 / bound:,.0f} "
+            f"(rule of three: {rule_of_three(slider.value):.4f}). To rule out 1 in {target.value:,} you would need "
+            f"to follow {needed:,} patients with no events.",
             [("Patients followed", f"{slider.value:,}"), ("Exact upper bound", f"{bound:.4f}"),
              ("Rule of three", f"{rule_of_three(slider.value):.4f}"),
              (f"Patients needed for 1 in {target.value:,}", f"{needed:,}")], ("Measure", "Value"))
@@ -150,13 +148,9 @@ def sterility_explorer(contamination: float = 0.01, units: int = 20):
             figure.data[0].y = [probability_lot_passes(p, m) for m in ks]
             figure.data[1].update(x=[k], y=[passes])
         readout.value = plots.caption_html(
-            "Probability that a lot in which a given fraction of units is contaminated passes, when that many "
-            "units are tested at random and every contaminated unit tested is detected (a best case). The star "
-            "is your sampling plan.",
-            f"If {100 * p:.2f}% of units are contaminated and {k} are tested, the lot passes with probability "
-            f"{passes:.2f}. A pass means contamination was not found in the units tested; it does not show the "
-            f"lot is sterile. Finding contamination at this level with 95% probability needs "
-            f"{units_to_detect(p):,} units.",
+            "Chance that a partly contaminated lot passes random testing (best case); the star is your plan.",
+            f"{100 * p:.2f}% of units contaminated, {k} tested: the lot passes with probability {passes:.2f}; "
+            f"a pass does not show the lot is sterile. A 95% chance of detection needs {units_to_detect(p):,} units.",
             [("Contaminated fraction", f"{p:.4f}"), ("Units tested", k), ("Probability the lot passes", f"{passes:.3f}"),
              ("Units for a 95% chance of detection", f"{units_to_detect(p):,}")], ("Measure", "Value"))
 
@@ -204,22 +198,20 @@ def risk_matrix():
     figure.add_scatter(mode="markers", name="course placement",
                        marker={"symbol": "x", "size": 14, "color": plots.PALETTE["vermillion"]})
     readout = w.HTML()
-    caption = ("Risk matrix: the open diamond is your current slider setting, circles (numbered) are the risks you "
-               "placed, crosses the course's placement of the same risks. The course's likelihood and severity are "
-               "teaching judgements; the evidence level comes from the cited source.")
+    caption = "Diamond: your setting; numbered circles: your placements; crosses: the course's placements."
     headers = ("#", "Risk", "Yours (likelihood×severity)", "Course", "Evidence level")
 
     def describe(first: str) -> None:
         rows = [(n, r, f"{placed[r][0]}×{placed[r][1]}", f"{table[r]['likelihood']}×{table[r]['severity']}",
                  table[r]["evidence_level"]) for n, r in enumerate(placed, 1)]
-        rows = rows or [("—", "No risk placed yet", f"{likelihood.value}×{severity.value} (current setting)", "—", "—")]
         summary = (f"Current setting: likelihood {likelihood.value}, severity {severity.value}. "
                    f"You placed {len(placed)} risk(s).")
+        rows = rows or [("—", "No risk placed yet", f"{likelihood.value}×{severity.value} (current setting)", "—", "—")]
         readout.value = first + plots.caption_html(caption, summary, rows, headers)
 
     def on_slide(_=None):
         figure.data[0].update(x=[likelihood.value], y=[severity.value])
-        describe("<p>Choose a risk, set your likelihood and severity, then select <em>Place and compare</em>.</p>")
+        describe("")
 
     def on_place(_=None):
         row = table[menu.value]

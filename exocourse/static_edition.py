@@ -192,7 +192,9 @@ def figure_html(figure: dict) -> str:
 
 # ----------------------------------------------------------------------------------------------- the build ---
 def lesson_files(root: Path) -> list[Path]:
-    return sorted((root / "lessons").glob("[0-9][0-9]_*.ipynb"))
+    """The lessons in order, then the glossary page."""
+    glossary = root / "lessons" / "glossary.ipynb"
+    return sorted((root / "lessons").glob("[0-9][0-9]_*.ipynb")) + ([glossary] if glossary.exists() else [])
 
 
 def execute_lesson(path: Path, root: Path, timeout: int = 120):

@@ -2,7 +2,8 @@
 
 Pure functions first (the curated, cited programs table; the expected attrition from phase 1 to approval);
 then the widget views: a trial-phase explorer and a "what would it take" explorer.
-Every therapeutic use here is investigational: no EV product is approved (see lesson 03 for dates and sources).
+Every therapeutic use here is investigational; the approval status shown is dated from the currency register
+(data/currency.yml, fact `exosome-approval`).
 """
 
 from __future__ import annotations
@@ -67,6 +68,14 @@ STATUS_SYMBOLS = {"not met": "triangle-down", "stopped": "x", "paused": "x", "co
                   "recruiting": "circle", "ongoing": "circle", "active": "circle"}
 
 
+def approval_as_of() -> str:
+    """The date of the currency register's approval-status check, e.g. "6 December 2026"."""
+    from exocourse import currency
+
+    day = currency.register()["exosome-approval"]["as_of"]
+    return f"{day.day} {day:%B %Y}"
+
+
 def _status_symbol(status: str) -> str:
     lowered = status.lower()
     return next((symbol for word, symbol in STATUS_SYMBOLS.items() if word in lowered), "diamond")
@@ -80,6 +89,7 @@ def trial_phase_explorer():
     from exocourse import plots
 
     plots.register_template()
+    as_of = approval_as_of()
     kinds = ["All", *sorted({row["product_type"] for row in programs()})]
     menu = w.Dropdown(options=kinds, value="All", description="Product type", style={"description_width": "initial"})
     figure = go.FigureWidget(layout={
@@ -89,7 +99,8 @@ def trial_phase_explorer():
         "yaxis": {"automargin": True},
         "shapes": [{"type": "line", "x0": 4, "x1": 4, "y0": 0, "y1": 1, "yref": "paper",
                     "line": {"dash": "dash", "width": 2, "color": "#000000"}}],
-        "annotations": [{"x": 4, "y": 1.02, "yref": "paper", "text": "No EV product approved", "showarrow": False}]})
+        "annotations": [{"x": 4, "y": 1.02, "yref": "paper", "text": f"No EV product approved (as of {as_of})",
+                         "showarrow": False}]})
     figure.add_scatter(mode="markers+text", textposition="middle right",
                        marker={"size": 14, "color": plots.PALETTE["blue"], "line": {"width": 1.5, "color": "#000"}})
     readout = w.HTML()
@@ -100,14 +111,13 @@ def trial_phase_explorer():
             figure.data[0].update(x=[row["phase_rank"] for row in rows], y=[row["name"] for row in rows],
                                   text=[row["status"] for row in rows],
                                   marker_symbol=[_status_symbol(row["status"]) for row in rows])
-        table = [(row["name"], row["sponsor"], row["indication"], PHASES[row["phase_rank"]], row["status"],
-                  f"[{row['reference']}]") for row in rows]
+        table = [(row["name"], row["indication"], PHASES[row["phase_rank"]], row["status"], f"[{row['reference']}]")
+                 for row in rows]
         readout.value = plots.caption_html(
-            "Each marker is a named program or trial, placed at the furthest stage it reached (circle: recruiting, "
-            "ongoing or active; square: completed; cross: stopped or paused; triangle: primary endpoint not met). The dashed line marks approval: "
-            "no marker reaches it.",
-            f"{len(rows)} program(s) shown; none is approved. Sources are the reference ids in the table.",
-            table, ("Program", "Sponsor", "Indication", "Stage", "Status", "Source"))
+            "Each marker is a named program at the furthest stage it reached (circle: ongoing; square: completed; "
+            "cross: stopped or paused; triangle: primary endpoint not met). The dashed line marks approval.",
+            f"{len(rows)} program(s) shown; none had reached approval as of {as_of} (sources read).",
+            table, ("Program", "Indication", "Stage", "Status", "Source"))
 
     menu.observe(update, names="value")
     update()
@@ -150,12 +160,10 @@ def development_path_explorer(candidates: int = 100):
                  f"[{rate['reference']}]")
                 for rate in rates]
         readout.value = plots.caption_html(
-            f"Of {slider.value} drug candidates entering phase 1, how many would be expected to be approved at "
-            "two published average success rates. These are averages for all drugs, from different databases and "
-            "periods; no comparable figure exists for EV products. Each figure is shown only as precisely as its "
-            "source gave it.",
-            "; ".join(f"{r[0]} ({r[1]}): {r[2]}, so about {r[3]} approvals" for r in rows) + ".",
-            rows, ("Source", "Period", "Likelihood of approval", "Expected approvals", "Reference"))
+            f"Of {slider.value} drug candidates entering phase 1, the expected approvals at two published average "
+            "rates for all drugs (not EVs), each shown as precisely as its source gave it.",
+            "; ".join(f"{r[0]}: {r[2]}, about {r[3]}" for r in rows) + ".",
+            rows, ("Source", "Period", "Rate", "Approvals", "Reference"))
 
     slider.observe(update, names="value")
     update()

@@ -396,7 +396,11 @@ class LessonPage:
             """() => { const plots = [...document.querySelectorAll('.jp-Notebook .js-plotly-plot')];
                 return {total: plots.length,
                         drawn: plots.filter(p => p.querySelector('svg.main-svg')).length,
-                        with_traces: plots.filter(p => p.querySelector('svg.main-svg .trace')).length}; }""")
+                        // SVG traces, or WebGL traces (the 1,000-patient picture) drawn on a canvas with data
+                        with_traces: plots.filter(p => p.querySelector('svg.main-svg .trace') ||
+                            (p.querySelector('canvas') && (p._fullData || []).some(
+                                t => t.type.endsWith('gl') && t.visible !== false && (t._length || 0) > 0))
+                        ).length}; }""")
 
     def clipped_text(self) -> list[str]:
         """Text in widget outputs that is cut off (ellipsis) or pushes its box into horizontal scrolling:

@@ -58,7 +58,7 @@ def executed_lessons(edition):
         if stem not in cache:
             path = edition / "lessons" / f"{stem}.ipynb"
             nb = nbformat.read(path, as_version=4)
-            NotebookClient(nb, timeout=60, kernel_name="python3", store_widget_state=False,
+            NotebookClient(nb, timeout=60, kernel_name="python3", store_widget_state=True,
                            resources={"metadata": {"path": str(path.parent)}}).execute(
                 env={**os.environ, "EXOCOURSE_ROOT": str(edition)})
             cache[stem] = nb

@@ -182,6 +182,22 @@ def test_static_edition_has_an_index_and_one_page_per_lesson(static_pages):
     assert {f"{p.stem}.html" for p in lesson_files()} <= names
 
 
+def test_static_edition_renders_go_deeper_sections_glossary_and_numbered_citations(static_pages):
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in static_pages}
+    assert "<table>" in pages["glossary"] and "extracellular vesicle" in pages["glossary"].lower()
+    for stem in (p.stem for p in lesson_files()):
+        text = pages[stem]
+        opened, summaries = text.count("<details"), len(re.findall(r"<details[^>]*>\s*<summary>[^<]+", text))
+        assert opened == summaries, f"{stem}: every collapsed section needs a visible summary"
+        markers = re.findall(r'<a href="#(ref-[a-z0-9-]+)">\[(\d+)\]</a>', text)
+        assert markers, f"{stem}: no numbered citation"
+        assert all(f'<a name="{anchor}">' in text for anchor, _ in markers), f"{stem}: a marker has no target"
+    assert sum(text.count("<details") for text in pages.values()) >= 8
+    go_deeper = re.search(r"<details[^>]*>\s*<summary>Go deeper[^<]*</summary>(.*?)</details>", "".join(pages.values()),
+                          re.S)
+    assert go_deeper and re.search(r"<(p|table|ul|ol)>", go_deeper.group(1)), "markdown inside <details> not rendered"
+
+
 def test_static_pages_are_standalone_titled_and_in_english(static_pages):
     from plotly.offline import get_plotlyjs
 
@@ -212,7 +228,7 @@ def test_static_self_checks_list_question_and_options_but_reveal_no_answer(stati
     assert "✔ Correct" not in text and "Not quite" not in text
 
 
-@pytest.mark.parametrize("stem", ["index"] + [p.stem for p in lesson_files()])
+@pytest.mark.parametrize("stem", ["index"] + [p.stem for p in lesson_files()] + ["glossary"])
 def test_static_page_passes_axe_renders_and_describes_every_figure(static_pages, context, stem):
     """Each page, loaded once: axe (no serious or critical violation, no exclusions), no script error, no sideways
     scrolling, and every figure drawn, named (role=img) and followed by caption, text version and data table."""

@@ -69,3 +69,39 @@ def test_highlighter_toggles_to_the_normalised_text():
     assert "1 look-alike letters" in view.readout.value
     view.controls["normalised"].value = True
     assert "patient" in view.readout.value
+
+
+def test_claim_c11_shows_the_register_statement_not_a_hand_written_status():
+    """The exosome approval status in a claim card comes from the currency register (data/currency.yml), so one
+    register edit changes it; no hand-written wording of that status is left in the card."""
+    import html
+
+    from exocourse import currency
+
+    currency.register.cache_clear()
+    row = currency.register()["exosome-approval"]
+    deck = claims.claims()
+    index = next(i for i, card in enumerate(deck) if card["claim_id"] == "C11")
+    view = claims.claim_cards()
+    view.move(index)
+    view.controls["verdict"].value = deck[index]["verdict"].capitalize()
+    view.check()
+    shown = html.unescape(view.readout.value)
+    assert currency.fact("exosome-approval") in shown and row["statement"].rstrip(".") in shown
+    assert "{fact:" not in shown
+    assert [p for p in row["phrases"] if p.lower() in shown.lower()] == []
+
+
+def test_no_claim_states_a_register_fact_by_hand():
+    from exocourse import currency
+
+    currency.register.cache_clear()
+    found = [(card["claim_id"], phrase) for card in claims.claims() for row in currency.register().values()
+             for phrase in row["phrases"] if phrase.lower() in card["explanation"].lower()]
+    assert found == []
+
+
+def test_highlighter_shows_the_opening_first_and_the_rest_on_request():
+    view = claims.lookalike_highlighter()
+    assert "<details><summary>Show the rest of the page</summary>" in view.readout.value
+    assert "656 look-alike letters" in view.readout.value

@@ -1,3 +1,5 @@
+import html
+
 import pytest
 
 from exocourse import consent
@@ -65,3 +67,47 @@ def test_teach_back_card_shows_prompts():
     view = consent.teach_back_card()
     view.reveal()
     assert "Teach-back prompts" in view.readout.value and "<li>" in view.readout.value
+
+
+def _register_row(fact_id):
+    from exocourse import currency
+
+    currency.register.cache_clear()
+    return currency.register()[fact_id]
+
+
+def test_conversation_states_the_approval_status_from_the_register_not_by_hand():
+    """The conversation shows the currency register's exosome-approval sentence and no hand-written status."""
+    from exocourse import currency
+
+    row = _register_row("exosome-approval")
+    turns = consent.conversation_turns()
+    view = consent.conversation()
+    shown = []
+    for turn in turns:
+        shown.append(view.children[0].value)  # the patient's question
+        shown += [label for label, _ in view.controls["response"].options]
+        for n in range(len(turn["options"])):
+            view.controls["response"].value = n
+            view.respond()
+            shown.append(view.readout.value)
+        if view.state["turn"] + 1 < len(turns):
+            view.next()
+    text = html.unescape(" ".join(shown))
+    assert currency.fact("exosome-approval") in text
+    assert "{fact:" not in text
+    lowered = text.lower()
+    assert [phrase for phrase in row["phrases"] if phrase.lower() in lowered] == []
+
+
+def test_auditor_data_hold_placeholders_not_hand_written_status():
+    """The conversation and checklist data say the approval status only through a register placeholder."""
+    from exocourse.paths import data_dir
+
+    row = _register_row("exosome-approval")
+    for name in ("conversation.yml", "elements.csv", "teach_back.yml"):
+        raw = (data_dir() / "consent" / name).read_text(encoding="utf-8").lower()
+        assert [phrase for phrase in row["phrases"] if phrase.lower() in raw] == [], name
+        assert "there are currently no fda-approved exosome products" not in raw, name
+    status = next(e for e in consent.elements() if e["element"] == "regulatory_status")
+    assert row["statement"].rstrip(".")[:40] in status["source_text"]  # rendered from the register (with its as-of)

@@ -44,10 +44,10 @@ def test_a_row_without_a_source_or_a_next_check_is_refused(tmp_path, change, pro
 def test_the_fact_says_its_date_how_it_was_checked_and_its_source(tmp_path):
     folder = _folder(tmp_path, [ROW])
     assert currency.fact("exosome-approval", folder) == (
-        "No exosome product is approved by FDA for any use (re-read on 25 November 2026 in a stored copy of the "
-        "primary source) [ref-a]")
+        "As of 25 November 2026 (re-read in a stored copy of the primary source): No exosome product is approved by "
+        "FDA for any use [ref-a]")
     live = _folder(tmp_path / "live", [ROW | {"checked": "live", "as_of": "2027-01-04", "next_check": "2027-07-04"}])
-    assert "checked live on 4 January 2027" in currency.fact("exosome-approval", live)
+    assert currency.fact("exosome-approval", live).startswith("As of 4 January 2027 (checked live): ")
     with pytest.raises(currency.CurrencyError, match="No fact 'nope'"):
         currency.fact("nope", folder)
 
@@ -90,14 +90,16 @@ def _stated_places(root):
     return texts
 
 
-def test_no_lesson_states_a_register_fact_by_hand():
-    """Outside its rendered block, no lesson and not the README words a register fact itself. (Assignment rubrics and
-    options, which say what a learner's answer must state, and widget data are not converted yet.)"""
+def test_no_lesson_assignment_widget_text_or_readme_states_a_register_fact_by_hand():
+    """Outside its rendered block, nothing the course shows words a register fact itself: lessons, assignments
+    (questions, options, rubrics, model answers), the data widgets show, and the README. Widgets fill
+    {fact:<id>} placeholders from the register; notebooks hold <!-- BEGIN fact:<id> --> blocks."""
     currency.register.cache_clear()
-    blocks = re.compile(r"<!-- BEGIN fact:[a-z0-9-]+ -->.*?<!-- END fact:[a-z0-9-]+ -->", re.S)
+    blocks = re.compile(r"<!-- BEGIN fact:[a-z0-9:-]+ -->.*?<!-- END fact:[a-z0-9:-]+ -->", re.S)
     found = []
-    lessons = {p: t for p, t in _stated_places(ROOT).items() if p.startswith("lessons/") or p == "README.md"}
-    for place, text in lessons.items():
+    places = _stated_places(ROOT)
+    assert any(p.startswith("assignments/") for p in places) and any(p.startswith("data/") for p in places)
+    for place, text in places.items():
         bare = blocks.sub("", text).lower()
         for row in currency.register().values():
             found += [f"{place}: {phrase!r} ({row['id']})" for phrase in row["phrases"] if phrase.lower() in bare]
@@ -115,6 +117,7 @@ def test_editing_one_register_row_changes_every_place_that_states_it(tmp_path):
     doc = yaml.safe_load(register_path.read_text(encoding="utf-8"))
     row = next(r for r in doc["facts"] if r["id"] == "exosome-approval")
     row["statement"] = "TEST: FDA approved an exosome product on 1 March 2027."
+    row["plain"] = "TEST: FDA has approved one exosome product"
     register_path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     places_before = [p for p, t in _stated_places(course).items() if "<!-- BEGIN fact:exosome-approval -->" in t]
     assert len(places_before) >= 3, places_before
@@ -126,3 +129,9 @@ def test_editing_one_register_row_changes_every_place_that_states_it(tmp_path):
         block = re.search(r"<!-- BEGIN fact:exosome-approval -->(.*?)<!-- END fact:exosome-approval -->",
                           after[place], re.S)
         assert block and "TEST: FDA approved an exosome product on 1 March 2027" in block.group(1), place
+    plain = [p for p, t in after.items() if "<!-- BEGIN fact:exosome-approval:plain -->" in t]
+    assert "assignments/source/ps4/ps4.ipynb" in plain  # the model answers and rubric rows say it to patients
+    for place in plain:
+        blocks = re.findall(r"<!-- BEGIN fact:exosome-approval:plain -->(.*?)<!-- END fact:exosome-approval:plain -->",
+                            after[place], re.S)
+        assert blocks and all(b == "TEST: FDA has approved one exosome product" for b in blocks), place

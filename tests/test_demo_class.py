@@ -22,18 +22,18 @@ LEARNERS = demo_class.ONE_PER_STORY  # 1, 5, 7, 10, 11, 17, 19, 22–29
 
 # (assignment, submissions, mean score, points, flagged, waiting for a manual grade)
 EXPECTED_TABLE = [
-    ("pretest", 15, 3.93, 12, 0, 0),   # 59 points / 15 learners (first k questions right)
+    ("pretest", 15, 7.93, 25, 0, 0),   # 119 points / 15 learners (first k questions of form A right)
     ("ps1", 15, 7.33, 10, 1, 1),       # 110 / 15; demo27's kernel dies: flagged, graded by hand
     ("ps2", 15, 11.4, 14, 1, 0),       # 171 / 15; demo24 patches the grading code
     ("ps3", 15, 14.13, 17, 0, 1),      # 212 / 15; demo23's written answer is left for the instructor
     ("ps4", 14, 13.36, 17, 1, 0),      # 187 / 14; demo26 never submits; demo25 patches the grading code (cleared)
-    ("posttest", 14, 10.43, 12, 0, 0),  # 146 points / 14 learners; demo28 never takes it
+    ("posttest", 14, 21.86, 25, 0, 0),  # 306 points / 14 learners (form B); demo28 never takes it
     ("evaluation", 14, 0.0, 0, 0, 0),  # ungraded: read, never run
 ]
 COMPLETERS = {f"demo{n:02d}" for n in [1, 5, 7, 10, 11, 17, 25, 29]}
 NOT_COMPLETE = {
-    "demo19": "post-test 66.7% is below the pass mark of 75%",
-    "demo22": "post-test 25% is below the pass mark of 75%",
+    "demo19": "post-test 72% is below the pass mark of 75%",
+    "demo22": "post-test 24% is below the pass mark of 75%",
     "demo23": "ps3 waits for a manual grade",
     "demo24": "ps2 has an open integrity flag",
     "demo26": "ps4 not submitted",
@@ -81,10 +81,10 @@ def test_registrar_csv_has_names_licences_scores_and_hours(demo):
     with demo["report"].open() as handle:
         rows = {r["learner_id"]: r for r in csv.DictReader(handle)}
     assert rows["demo01"]["legal_name"] == "Avery Quillfeather" and rows["demo01"]["licence_number"] == "DEMO-0001"
-    assert rows["demo01"]["posttest_score"] == "12" and rows["demo01"]["posttest_result"] == "pass"
-    assert rows["demo17"]["posttest_percent"] == "75" and rows["demo17"]["completed"] == "yes"
-    assert rows["demo01"]["credit_hours"] == "7.5"  # attested 7 + (1 mod 5) × 0.5 hours
-    assert rows["demo10"]["credit_hours"] == "9"  # attested 12: capped at the designated 9 hours
+    assert rows["demo01"]["posttest_score"] == "25" and rows["demo01"]["posttest_result"] == "pass"
+    assert rows["demo17"]["posttest_percent"] == "76" and rows["demo17"]["completed"] == "yes"
+    assert rows["demo01"]["credit_hours"] == "5.25"  # attested 5 + (1 mod 5) × 0.25 hours
+    assert rows["demo10"]["credit_hours"] == "6.6"  # attested 12: capped at the estimated 6.6 hours
     assert rows["demo11"]["hours_attested"] == "" and rows["demo11"]["credit_hours"] == ""  # did not attest
 
 
@@ -99,7 +99,7 @@ def test_certificates_are_valid_pdfs_naming_the_learner_and_the_hours(demo):
         assert path.read_bytes().startswith(b"%PDF-")
         text = " ".join(PdfReader(path).pages[0].extract_text().split())
         assert people[path.parent.name]["legal_name"] in text
-        assert "up to 9 hours" in text and "Certificate of completion" in text
+        assert "up to 6.6 hours" in text and "Certificate of completion" in text
     assert not (demo["course"] / "grading/certificates/demo24").exists()
 
 
@@ -108,7 +108,7 @@ def test_gradebook_export_lists_every_learner_and_assignment(demo):
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(LEARNERS) * 7  # nbgrader exports a row per learner and assignment, 0 for a missing one
     scores = {(r["assignment"], r["student_id"]): float(r["raw_score"]) for r in rows}
-    assert scores[("posttest", "demo17")] == 9 and scores[("ps4", "demo26")] == 0
+    assert scores[("posttest", "demo17")] == 19 and scores[("ps4", "demo26")] == 0
 
 
 def test_feedback_and_gradebook_are_intact_and_hide_the_tests(demo):

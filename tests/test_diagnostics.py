@@ -111,4 +111,31 @@ def test_confusion_matrix_file_errors_are_plain(tmp_path):
 def test_explorer_starts_at_the_values_the_lesson_uses():
     view = dx.predictive_value_explorer(prevalence=0.30, sensitivity=0.90, specificity=0.35)
     assert view.controls["specificity"].value == 35
-    assert "false positives: 455" in " ".join(trace.name for trace in view.figures["patients"].data)
+    assert "false positives: 455" in view.figures["patients"].layout.annotations[0].text  # the picture's key
+
+
+def test_patient_picture_is_one_trace_whose_marker_arrays_a_slider_restyles():
+    """The 1,000-patient picture repaints by restyling one trace (one batch_update), never by adding traces."""
+    view = dx.predictive_value_explorer(prevalence=0.30, sensitivity=0.90, specificity=0.35)
+    figure = view.figures["patients"]
+    assert len(figure.data) == 1
+    trace = figure.data[0]
+    positions = (tuple(trace.x), tuple(trace.y))
+    symbols = list(trace.marker.symbol)
+    assert symbols.count("circle") == 270 and symbols.count("x") == 455  # filled vs open: not colour alone
+    assert symbols.count("circle-open") == 30 and symbols.count("square-open") == 245
+    colours = list(trace.marker.color)
+    sent = []
+    original = figure._send_update_msg
+    figure._send_update_msg = lambda *args, **kwargs: (sent.append(args), original(*args, **kwargs))
+    view.controls["prevalence"].value = 10
+    assert len(figure.data) == 1 and (tuple(trace.x), tuple(trace.y)) == positions
+    assert list(trace.marker.symbol).count("circle") == 90 and list(trace.marker.symbol).count("x") == 585
+    assert list(trace.marker.color) != colours and len(trace.marker.color) == 1000
+    assert len(sent) == 1  # one update message for the whole repaint
+    assert "false positives: 585" in figure.layout.annotations[0].text
+
+
+def test_patient_marks_refuses_counts_that_do_not_add_up_to_1000():
+    with pytest.raises(InputError, match="add up to 1000"):
+        dx.patient_marks({"true positives": 1, "false negatives": 1, "false positives": 1, "true negatives": 1})

@@ -19,37 +19,32 @@ FIELDS = {"relevance", "objectives_met_biology", "objectives_met_uses", "objecti
           "practice_change_details", "hours_spent", "attest_hours", "comments"}
 
 
-def filled(answers: dict[str, str]) -> nbformat.NotebookNode:
-    """The evaluation notebook with the answer cells of `answers` (cell id -> source) typed in."""
-    nb = nbformat.read(SOURCE, as_version=4)
-    for cell in nb.cells:
-        if cell.get("id", "").startswith("answer-"):
-            key = cell.id.removeprefix("answer-").replace("-", "_")
-            if key in answers:
-                cell.source = answers[key]
+def filled(answers: dict, legacy_code: str | None = None) -> nbformat.NotebookNode:
+    """The evaluation notebook with `answers` (field -> what the learner typed) after their labels; with
+    `legacy_code`, also a code cell as an evaluation in the earlier (Python-value) format had."""
+    nb = evaluation.fill_answers(nbformat.read(SOURCE, as_version=4), answers, M)
+    if legacy_code:
+        nb.cells.insert(-2, nbformat.v4.new_code_cell(legacy_code))
     return nb
 
 
-# Five learners (ids chosen so that they could never occur by chance in a comment).
+# Five learners (ids chosen so that they could never occur by chance in a comment), typing as clinicians do.
 LEARNERS = {
-    "zq_ada": {"relevance": "relevance = 5", "objectives_met": "objectives_met_biology = 4\nobjectives_met_uses = 5",
-               "commercial_bias": 'commercial_bias = "no"', "practice_change": 'practice_change = "A"',
-               "practice_change_details": 'practice_change_details = """I will ask for the IND number."""',
-               "hours_spent": "hours_spent = 8.5", "attest_hours": "attest_hours = True",
-               "comments": 'comments = """More cases, please."""'},
-    "zq_ben": {"relevance": "relevance = 4", "commercial_bias": 'commercial_bias = " Yes "',
-               "commercial_bias_details": 'commercial_bias_details = """Lesson 02 names one test maker often."""',
-               "practice_change": 'practice_change = "b"', "hours_spent": "hours_spent = 12",
-               "attest_hours": "attest_hours = True"},
-    "zq_cy": {"relevance": "relevance = 4", "hours_spent": "hours_spent = 6", "attest_hours": 'attest_hours = "yes"',
-              "comments": 'comments = """zq_cy here: too long."""'},
-    "zq_dee": {"relevance": "relevance = 7", "objectives_met": "objectives_met_biology = 3",
-               "practice_change": 'practice_change = "D"', "hours_spent": "hours_spent = float('nan')",
-               "attest_hours": "attest_hours = True"},
-    # Hostile: code in the answer cells must never run (the file would exist if it did).
-    "zq_eve": {"relevance": "relevance = __import__('pathlib').Path('/tmp/exocourse-evaluation-pwned').touch()",
-               "comments": "import os\nos.system('touch /tmp/exocourse-evaluation-pwned')\ncomments = 'fine'",
-               "hours_spent": "hours_spent = 3\nprint('unclosed'", "attest_hours": "attest_hours = True"},
+    "zq_ada": {"relevance": "5", "objectives_met_biology": "4", "objectives_met_uses": "5 - fully",
+               "commercial_bias": "No", "practice_change": "A",
+               "practice_change_details": "I will ask for the IND number.", "hours_spent": "8.5 hours",
+               "attest_hours": "yes", "comments": "More cases, please."},
+    "zq_ben": {"relevance": "4/5", "commercial_bias": " Yes ",
+               "commercial_bias_details": "Lesson 02 names one test maker often.", "practice_change": "b.",
+               "hours_spent": "720 min", "attest_hours": "Y"},
+    "zq_cy": {"relevance": "mostly", "hours_spent": "6", "attest_hours": "I attest",
+              "comments": "zq_cy here: too long."},
+    "zq_dee": {"relevance": "7", "objectives_met_biology": "3", "practice_change": "D",
+               "hours_spent": "8-10 hours", "attest_hours": "yes"},
+    # Hostile: code typed as answers, and an old-format code cell, must never run (the file would exist if it did).
+    "zq_eve": {"relevance": "__import__('pathlib').Path('/tmp/exocourse-evaluation-pwned').touch()",
+               "hours_spent": "3\nprint('unclosed'", "attest_hours": "yes",
+               "_legacy": "import os\nos.system('touch /tmp/exocourse-evaluation-pwned')\ncomments = 'fine'"},
 }
 
 
@@ -61,7 +56,8 @@ def make_course(tmp_path: Path, learners: dict) -> Path:
     for learner, answers in learners.items():
         folder = root / "grading/submitted" / learner / "evaluation"
         folder.mkdir(parents=True)
-        nbformat.write(filled(answers), folder / "evaluation.ipynb")
+        typed = {field: text for field, text in answers.items() if field != "_legacy"}
+        nbformat.write(filled(typed, answers.get("_legacy")), folder / "evaluation.ipynb")
     return root
 
 
@@ -72,14 +68,27 @@ def course(tmp_path):
 
 def test_the_notebook_has_one_labelled_answer_for_every_question():
     nb = nbformat.read(SOURCE, as_version=4)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert set(evaluation.parse_answers(nbformat.writes(nb), FIELDS)) == FIELDS
+    assert set(evaluation.parse_text_answers(nbformat.writes(nb), M)) == FIELDS
     assert {f"objectives_met_{m['module']}" for m in M["modules"]} <= FIELDS
-    assert "relevance = None  # 1, 2, 3, 4 or 5" in code and "attest_hours = None" in code
+    answer_cells = [c for c in nb.cells if c.get("id", "").startswith("answer-")]
+    assert all(c.cell_type == "markdown" and "nbgrader" not in c.metadata for c in answer_cells)  # editable text
+    for label in evaluation.answer_labels(M).values():
+        assert sum(f"✎ {label}" in c.source for c in answer_cells) == 1, label
+
+
+def test_the_notebook_asks_for_plain_words_not_python_values():
+    nb = nbformat.read(SOURCE, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.source for c in code] == ["from exocourse.evaluation import review_my_answers\nreview_my_answers()"]
+    assert code[0].metadata["jupyter"]["source_hidden"] is True
+    text = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for python in ("None", "True", "capital T", "in quotes", "triple quotes", "attest_hours", "objectives_met_"):
+        assert python not in text, python
+    assert "yes" in text and "8.5 hours" in text and "510 minutes" in text
 
 
 def test_the_untouched_notebook_gives_no_answers_and_no_problems():
-    answers, problems = evaluation.clean_answers(evaluation.parse_answers(SOURCE.read_text(), FIELDS), M)
+    answers, problems = evaluation.clean_answers(evaluation.read_notebook_answers(SOURCE.read_text(), M), M)
     assert problems == [] and all(value is None for value in answers.values())
 
 
@@ -92,37 +101,120 @@ def test_answers_are_parsed_and_checked_without_running_learner_code(course):
     ada, ben, cy, dee, eve = responses.values()
     assert (ada["relevance"], ada["objectives_met_biology"], ada["objectives_met_uses"]) == (5, 4, 5)
     assert ada["objectives_met_risk_regulation"] is None and ada["practice_change"] == "A"
-    assert (ben["commercial_bias"], ben["practice_change"], ben["hours_spent"]) == ("yes", "B", 12.0)
-    assert cy["attest_hours"] is True and cy["problems"] == []  # "yes" in quotes: the intent is clear
+    assert ada["practice_change_details"] == "I will ask for the IND number." and ada["problems"] == []
+    assert (ben["relevance"], ben["commercial_bias"], ben["practice_change"], ben["hours_spent"]) == (4, "yes", "B", 12.0)
+    assert (cy["relevance"], cy["hours_spent"], cy["attest_hours"], cy["problems"]) == (4, 6.0, True, [])
     assert dee["relevance"] is None and dee["hours_spent"] is None
-    assert sorted(dee["problems"]) == ["hours_spent: expected a number of hours greater than 0, for example 8.5",
-                                       "relevance: expected a number 1, 2, 3, 4 or 5"]
-    # eve: a call is not a literal; a cell that is not Python is skipped whole; comments came after an import.
+    assert sorted(dee["problems"]) == [
+        "Relevance: “7” is not clear, so it counts as unanswered; type one number from 1 to 5.",
+        "Time spent: “8-10 hours” is not clear, so it counts as unanswered; give one number, not a range (for "
+        "example 8.5 hours)."]
+    # eve: code typed as an answer is only text (and not a rating); the old-format code cell is read, never run.
     assert eve["relevance"] is None and eve["hours_spent"] is None and eve["comments"] == "fine"
+    assert all("Traceback" not in problem for r in responses.values() for problem in r["problems"])
+
+
+def test_an_evaluation_in_the_earlier_python_format_is_still_read(tmp_path):
+    root = make_course(tmp_path, {})
+    old = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
+        "relevance = 4", "hours_spent = 7.5", "attest_hours = True", 'commercial_bias = "no"',
+        'comments = """Good."""')])
+    folder = root / "grading/submitted/zq_old/evaluation"
+    folder.mkdir(parents=True)
+    nbformat.write(old, folder / "evaluation.ipynb")
+    (response,) = evaluation.read_responses(root)
+    assert (response["relevance"], response["hours_spent"], response["attest_hours"]) == (4, 7.5, True)
+    assert (response["commercial_bias"], response["comments"], response["problems"]) == ("no", "Good.", [])
+    assert evaluation.attested_hours(root) == {"zq_old": 7.5}
 
 
 def test_attested_hours_are_as_the_learner_gave_them_and_need_the_attestation(course):
-    # ben reported 12 h: reported as 12 (the completion report caps the credit). cy attested with "yes" in quotes.
-    # dee's number is invalid. eve's hours sit in a cell that is not valid Python.
-    assert evaluation.attested_hours(course) == {"zq_ada": 8.5, "zq_ben": 12.0, "zq_cy": 6.0}
+    # ben reported 720 min = 12 h: reported as 12 (the completion report caps the credit). cy attested with
+    # "I attest". dee's time is a range, eve's is not a time: neither is recorded, and the reason says why.
+    hours = evaluation.attested_hours(course)
+    assert hours == {"zq_ada": 8.5, "zq_ben": 12.0, "zq_cy": 6.0}
+    assert hours.not_recorded["zq_dee"].startswith("the evaluation's answer was not clear: Time spent: “8-10 hours”")
+    assert set(hours.not_recorded) == {"zq_dee", "zq_eve"}
 
 
-@pytest.mark.parametrize("typed, attested, problem", [
-    (True, True, None), (False, False, None), ("yes", True, None), (" True ", True, None), ("no", False, None),
-    ("maybe", None, "attest_hours: expected True (capital T, no quotes)"),
-    (1, None, "attest_hours: expected True (capital T, no quotes)")])
-def test_the_attestation_accepts_true_or_yes_typed_in_quotes(typed, attested, problem):
+def test_a_time_given_but_not_attested_is_not_recorded_and_says_why(tmp_path):
+    root = make_course(tmp_path, {"zq_no": {"hours_spent": "9 hours", "attest_hours": "no"},
+                                  "zq_blank": {"hours_spent": "9 hours"}, "zq_none": {}})
+    hours = evaluation.attested_hours(root)
+    assert hours == {}
+    assert hours.not_recorded == {"zq_no": "the learner answered no to the attestation in the evaluation",
+                                  "zq_blank": "the learner gave a time but did not attest it in the evaluation",
+                                  "zq_none": "the learner gave no time spent in the evaluation"}
+
+
+@pytest.mark.parametrize("typed, attested", [
+    (True, True), (False, False), ("yes", True), ("Yes.", True), ("y", True), (" True ", True), ("I attest", True),
+    ("yes, I attest", True), ("no", False), ("N", False), ("No.", False)])
+def test_the_attestation_reads_yes_or_no_in_any_usual_form(typed, attested):
     answers, problems = evaluation.clean_answers({"attest_hours": typed}, M)
-    assert answers["attest_hours"] is attested and problems == ([problem] if problem else [])
+    assert answers["attest_hours"] is attested and problems == []
+
+
+@pytest.mark.parametrize("typed", ["maybe", "yes and no", "?", 1])
+def test_an_unclear_attestation_counts_as_unanswered_with_a_reason(typed):
+    answers, problems = evaluation.clean_answers({"attest_hours": typed}, M)
+    assert answers["attest_hours"] is None
+    assert problems == [f"Attestation of your time: “{typed}” is not clear, so it counts as unanswered; type yes to "
+                        "attest the time you gave, or no."]
+
+
+@pytest.mark.parametrize("typed, hours", [
+    ("8.5", 8.5), ("8.5 hours", 8.5), ("8,5 h", 8.5), ("12 hrs", 12.0), ("510 minutes", 8.5), ("45 min", 0.75),
+    ("1.5 hours", 1.5), ("8 h 30 min", 8.5), ("8h30m", 8.5), ("about 9 hours", 9.0), ("~9h", 9.0), ("1:30", 1.5),
+    ("9 hours.", 9.0), (8.5, 8.5), (12, 12.0)])
+def test_the_time_spent_reads_hours_or_minutes_as_typed(typed, hours):
+    answers, problems = evaluation.clean_answers({"hours_spent": typed}, M)
+    assert answers["hours_spent"] == pytest.approx(hours) and problems == []
+
+
+@pytest.mark.parametrize("typed, reason", [
+    ("8-10 hours", "give one number, not a range"), ("nine", "type the time as a number of hours"),
+    ("510", "510 without a unit reads as 510 hours; if you meant minutes, write “510 minutes”"),
+    ("0", "greater than 0"), ("8 30", "type the time as a number of hours"), (float("nan"), "greater than 0"),
+    ("over 10 hours", "type the time as a number of hours")])
+def test_an_unclear_time_counts_as_unanswered_and_says_what_to_type(typed, reason):
+    answers, problems = evaluation.clean_answers({"hours_spent": typed}, M)
+    assert answers["hours_spent"] is None and len(problems) == 1
+    assert problems[0].startswith("Time spent: “") and reason in problems[0]
+
+
+@pytest.mark.parametrize("typed, rating", [
+    ("4", 4), ("4/5", 4), ("3 out of 5", 3), ("5 - fully", 5), ("5 (fully)", 5), ("mostly", 4), ("Fully", 5),
+    ("a little", 2), (" 1 ", 1), (2, 2), ("4.5", None), ("4 or 5", None), ("7", None), ("good", None), (True, None)])
+def test_ratings_read_a_number_or_the_scale_word(typed, rating):
+    answers, problems = evaluation.clean_answers({"relevance": typed}, M)
+    assert answers["relevance"] == rating and len(problems) == (rating is None)
 
 
 def test_practice_change_offers_not_applicable():
     answers, problems = evaluation.clean_answers({"practice_change": "e"}, M)
     assert answers["practice_change"] == "E" and problems == []
+    for typed in ("(C)", "a)", "B. No: my practice already matches"):
+        assert evaluation.clean_answers({"practice_change": typed}, M)[0]["practice_change"] == typed.strip("(")[0].upper()
     _, problems = evaluation.clean_answers({"practice_change": "F"}, M)
-    assert problems == ['practice_change: expected one letter "A", "B", "C", "D" or "E" in quotes']
+    assert problems == ["Change in your practice: “F” is not clear, so it counts as unanswered; type one letter from "
+                        "A to E."]
     text = "".join(cell.source for cell in nbformat.read(SOURCE, as_version=4).cells)
-    assert "Not applicable: I am not in clinical practice" in text and '"D" or "E"' in text
+    assert "Not applicable: I am not in clinical practice" in text and "one letter, A to E" in text
+
+
+def test_commercial_bias_reads_yes_or_no_and_keeps_the_comment():
+    answers, problems = evaluation.clean_answers({"commercial_bias": "Yes", "commercial_bias_details": "Lesson 2"}, M)
+    assert (answers["commercial_bias"], answers["commercial_bias_details"], problems) == ("yes", "Lesson 2", [])
+    answers, problems = evaluation.clean_answers({"commercial_bias": "not sure"}, M)
+    assert answers["commercial_bias"] is None and problems == [
+        "Commercial bias: “not sure” is not clear, so it counts as unanswered; type yes or no."]
+
+
+def test_a_learner_who_deletes_the_label_still_has_the_answer_read():
+    nb = nbformat.read(SOURCE, as_version=4)
+    next(c for c in nb.cells if c.get("id") == "answer-relevance").source = "4"
+    assert evaluation.parse_text_answers(nbformat.writes(nb), M)["relevance"] == "4"
 
 
 def test_anonymous_summary_has_exact_counts(course):
@@ -190,14 +282,29 @@ def test_the_cli_writes_the_summary_into_grading(course):
         "section,question,answer,count\nresponses,Evaluations submitted,,5\n")
 
 
-def test_review_my_answers_tells_the_learner_what_to_fix_without_a_traceback(capsys):
+def test_review_my_answers_reads_the_saved_notebook_and_says_what_to_fix(tmp_path, capsys):
+    saved = tmp_path / "evaluation.ipynb"
+    nbformat.write(filled({"relevance": "9", "practice_change": "A", "hours_spent": "8 hours"}), saved)
+    evaluation.review_my_answers(manifest=M, notebook=saved)
+    out = capsys.readouterr().out
+    assert "Relevance: “9” is not clear" in out and "did not attest" in out and "Traceback" not in out
+    nbformat.write(filled({"relevance": "4", "hours_spent": "8 hours", "attest_hours": "yes"}), saved)
+    evaluation.review_my_answers(manifest=M, notebook=saved)
+    assert "Thank you: 3 answer(s)" in capsys.readouterr().out
+    nbformat.write(filled({}), saved)
+    evaluation.review_my_answers(manifest=M, notebook=saved)
+    assert "No answers found yet" in capsys.readouterr().out
+    saved.write_text("{not a notebook")  # nonsense in: a friendly line out, never a traceback
+    evaluation.review_my_answers(manifest=M, notebook=saved)
+    evaluation.review_my_answers(manifest=M, notebook=tmp_path / "missing.ipynb")
+    out = capsys.readouterr().out
+    assert "Traceback" not in out and out.count("submit it as it is") == 1 and "No answers found yet" in out
+
+
+def test_review_my_answers_still_checks_an_older_copy_that_passes_its_values(capsys):
     evaluation.review_my_answers({"relevance": 9, "practice_change": "A", "hours_spent": 8}, M)
     out = capsys.readouterr().out
-    assert "relevance: expected a number 1, 2, 3, 4 or 5" in out and "did not attest" in out
-    evaluation.review_my_answers({"relevance": 4}, M)
-    assert "Thank you: 1 answer(s)" in capsys.readouterr().out
-    evaluation.review_my_answers(None, M)  # nonsense in: a friendly line out, never a traceback
-    assert "submit it as it is" in capsys.readouterr().out
+    assert "Relevance: “9” is not clear" in out and "did not attest" in out
 
 
 def test_no_submissions_gives_an_empty_summary(tmp_path):

@@ -211,19 +211,27 @@ def test_the_whole_term(term):
     term.nbgrader("export", "--to", "grading/grades.csv")
     term.make("knowledge-gain")
     term.make("evaluation-summary")
+    packet = term.make("ce-packet")  # the packet for the provider's reviewer, now with this cohort's results
+    assert "ce-packet.pdf" in packet.stdout
+    from pypdf import PdfReader
+
+    cohort = "".join(page.extract_text() for page in PdfReader(term.path("build/ce-packet/ce-packet.pdf")).pages)
+    cohort = cohort.split("7. Cohort results", 1)[1].split("8. References", 1)[0]
+    assert "No cohort has been graded" not in cohort and "ps1" in cohort and "posttest" in cohort
+    assert "not yet meaningful" in cohort  # three learners: counts only, said plainly
     done = term.make("completion")
     assert warnings_in(done) == [] or all("placeholder" in w for w in warnings_in(done)), done.stdout
     rows = report(term)
     assert rows["alice"]["completed"] == "yes", rows["alice"]["not_complete_because"]
     assert rows["alice"]["completion_date"] == when("posttest").date().isoformat()
-    assert (rows["alice"]["hours_attested"], rows["alice"]["credit_hours"]) == ("12", "9")
-    assert rows["alice"]["credit_hours_reason"] == "attested 12 h, capped at the course's designated 9 h"
+    assert (rows["alice"]["hours_attested"], rows["alice"]["credit_hours"]) == ("12", "6.6")
+    assert rows["alice"]["credit_hours_reason"] == "attested 12 h, capped at the course's designated 6.6 h"
     assert rows["bob"]["completed"] == "no" and "below the pass mark" in rows["bob"]["not_complete_because"]
     assert rows["carol"]["completed"] == "no" and "open integrity flag" not in rows["carol"]["not_complete_because"]
     text = certificate_text(term, "alice")
     assert "Alice Ångström-Nguyen" in text and "MD-000000" in text
     assert f"Completion date: {when('posttest').date().isoformat()}" in text
-    assert "Hours the learner attested: 12. Hours recorded for this learner: 9 (at most the estimated time)." in text
+    assert "Hours the learner attested: 12. Hours recorded for this learner: 6.6 (at most the estimated time)." in text
     issued = term.path("grading/certificates/alice/exo101_certificate_alice.pdf").read_bytes()
     print("\nCertificate text:", text)
 

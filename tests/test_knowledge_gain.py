@@ -86,7 +86,9 @@ def test_figure_shows_single_test_learners_and_tells_tests_apart_by_shape(rows):
     assert len(traces["Pre-test"].x) == 5 and len(traces["Post-test"].x) == 5  # gus, with no test, is not plotted
     assert list(traces["Post-test"].y)[:4] == ["dee", "cy", "ana", "ben"]  # sorted by gain, lowest first
     assert fig.layout.meta["caption"].startswith("Pre-test and post-test score of each learner")
-    assert fig.layout.meta["caption"].endswith(kg.INDICATOR) and "indicator only" in kg.INDICATOR
+    assert fig.layout.meta["caption"].endswith(kg.INDICATOR)
+    assert "form A (pre-test) with form B (post-test)" in kg.INDICATOR and "indicator, not an exact measure" in \
+        kg.INDICATOR
     assert fig.layout.meta["text_alternative"] == kg.describe(rows, 75)[1]
 
 
@@ -114,3 +116,42 @@ def test_no_gradebook_yet_gives_no_rows(tmp_path):
     shutil.copy2(ROOT / "course.yml", tmp_path / "course.yml")
     shutil.copytree(ROOT / "course.d", tmp_path / "course.d")
     assert kg.scores(tmp_path) == [] and not (tmp_path / "grading").exists()
+
+
+def test_form_a_against_form_b_objective_by_objective(tmp_path):
+    """The forms share one grade id per objective, so the share answering each objective's item correctly is
+    compared for learners who took both tests (eli, with the pre-test only, is left out)."""
+    from nbgrader.api import Gradebook
+
+    from exocourse import manifest
+
+    shutil.copy2(ROOT / "course.yml", tmp_path / "course.yml")
+    shutil.copytree(ROOT / "course.d", tmp_path / "course.d")
+    items = manifest.assessment(manifest.load_manifest(tmp_path), "posttest")["items"]
+    first, second = items[0]["grade_id"], items[1]["grade_id"]
+    # learner -> {test: grade ids answered correctly}
+    answers = {"ana": {"pretest": {first}, "posttest": {first, second}},
+               "ben": {"pretest": set(), "posttest": {first}},
+               "eli": {"pretest": {first, second}}}
+    os.environ["PATH"] = with_python_on_path(dict(os.environ))["PATH"]
+    (tmp_path / "grading").mkdir()
+    with Gradebook(f"sqlite:///{tmp_path / 'grading/gradebook.db'}") as gb:
+        for test in ("pretest", "posttest"):
+            gb.add_assignment(test)
+            gb.add_notebook(test, test)
+            for item in items:
+                gb.add_grade_cell(item["grade_id"], test, test, max_score=1, cell_type="code")
+        for learner, taken in answers.items():
+            gb.add_student(learner)
+            for test, right in taken.items():
+                submission = gb.add_submission(test, learner)
+                for grade in submission.notebooks[0].grades:
+                    grade.auto_score = 1 if grade.name in right else 0
+                gb.db.commit()
+    rows = kg.by_objective(tmp_path)
+    assert len(rows) == len(items) and rows[0]["objective"] == items[0]["objectives"][0]
+    assert [(r["learners"], r["pretest_correct_percent"], r["posttest_correct_percent"], r["change"])
+            for r in rows[:3]] == [(2, 50.0, 100.0, 50.0), (2, 0.0, 50.0, 50.0), (2, 0.0, 0.0, 0.0)]
+    md = kg.summary_markdown(kg.scores(tmp_path), 75, rows)
+    assert "## Form A against form B, objective by objective" in md
+    assert f"| {items[0]['objectives'][0]} | 2 | 50 | 100 | 50 |" in md

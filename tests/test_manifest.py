@@ -113,7 +113,7 @@ def test_every_graded_cell_names_objectives_that_exist():
 def test_minutes_add_up_to_the_credit_hours():
     lessons = sum(lesson["minutes"] for lesson in manifest.lessons(M))
     tests = sum(a["minutes"] for a in manifest.assessments(M) if a["id"] != M["ce"]["evaluation"])
-    assert lessons + tests == manifest.credit_minutes(M) == 540
+    assert lessons + tests == manifest.credit_minutes(M) == 396
     assert M["ce"]["credit_hours"] * 60 == manifest.credit_minutes(M)
 
 
@@ -153,7 +153,7 @@ def test_module_assignments_are_the_problem_sets_only():
 def test_ce_info_gives_the_pass_points_and_what_the_program_must_complete():
     info = manifest.ce_info(M)
     assert (info["credit_hours"], info["pass_mark_percent"], info["posttest_points"], info["pass_points"]) == \
-        (9.0, 75, 12, 9)
+        (6.6, 75, 25, 19)
     assert (info["pretest"], info["posttest"], info["evaluation"]) == ("pretest", "posttest", "evaluation")
     # Nobody's name, credentials or relationships are invented: the program fills them in.
     assert {"ce.faculty[0].name", "ce.disclosures[0].relationships", "ce.contact",
@@ -166,15 +166,24 @@ def test_pass_mark_is_inclusive():
     assert manifest.passed(9, 12, 75) and not manifest.passed(8, 12, 75)
 
 
-def test_pretest_and_posttest_are_autograded_only_and_hold_the_same_questions():
+def test_pretest_and_posttest_are_parallel_forms_autograded_only():
+    """Form A and form B of the item bank: the same grade ids and objectives (one item per objective, so scores
+    compare objective by objective), but different questions, so the post-test is not a memory of the pre-test."""
     pre = nbformat.read(ROOT / "assignments/source/pretest/pretest.ipynb", as_version=4)
     post = nbformat.read(ROOT / "assignments/source/posttest/posttest.ipynb", as_version=4)
     assert manifest.assessment(M, "pretest")["items"] == manifest.assessment(M, "posttest")["items"]
-    for nb in (pre, post):
+    objectives = [o["id"] for o in manifest.objectives(M)]
+    assert [i["objectives"] for i in manifest.assessment(M, "posttest")["items"]] == [[o] for o in objectives]
+    questions = {}
+    for name, nb in (("pre", pre), ("post", post)):
         graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
-        assert 8 <= len(graded) <= 12 and all(c.cell_type == "code" and c.metadata.nbgrader.points == 1
-                                              for c in graded)
-    assert [c.source for c in pre.cells[1:]] == [c.source for c in post.cells[1:]]  # only the introduction differs
+        assert len(graded) == len(objectives) and all(c.cell_type == "code" and c.metadata.nbgrader.points == 1
+                                                      for c in graded)
+        assert [c.metadata.nbgrader.grade_id for c in graded] == [i["grade_id"] for i in
+                                                                  manifest.assessment(M, "pretest")["items"]]
+        questions[name] = {c.source.split("\n\n", 1)[1] for c in nb.cells
+                           if c.cell_type == "markdown" and c.source.startswith("## Question")}
+    assert len(questions["pre"]) == len(objectives) and questions["pre"].isdisjoint(questions["post"])
     # Both are taken closed-book, and both say that treatment uses are investigational (without quoting FDA's
     # statement, which question 9 asks about).
     assert "without looking things up" in pre.cells[0].source
@@ -199,18 +208,18 @@ def test_lesson_00_and_readme_show_the_ce_facts_from_the_manifest():
     lesson = (ROOT / "lessons/00_start_here.ipynb").read_text(encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for text in (lesson, readme):
-        assert "75% on the post-test (9 of 12 points)" in text
-        assert "**Expiry (termination) date:** 2029-11-24" in text and "9 hours (540 minutes" in text
+        assert "75% on the post-test (19 of 25 points)" in text
+        assert "**Expiry (termination) date:** 2029-11-24" in text and "6.6 hours (396 minutes" in text
         assert "[Accredited provider to insert:" in text
         # The course states estimated time; only the accredited provider decides credit.
-        assert "**Total estimated time (pre-test, lessons, assignments, post-test)** | | **540**" in text
+        assert "**Total estimated time (pre-test, lessons, assignments, post-test)** | | **396**" in text
         assert "counts toward credit" not in text
         # The privacy statement names where names and licence numbers are kept, and how long records are kept.
         assert "roster kept only in the instructors' grading folder" in text and "never stored" not in text
         assert "hours appear on your certificate only if you attest them there" in text
     minutes = manifest.lessons(M)[0]["minutes"]
     assert manifest.lessons(M)[0]["file"] == "lessons/00_start_here.ipynb"
-    assert f"**Estimated time:** {minutes} minutes." in nbformat.read(ROOT / "lessons/00_start_here.ipynb", 4).cells[0].source
+    assert f"**Estimated time:** {minutes} minutes" in nbformat.read(ROOT / "lessons/00_start_here.ipynb", 4).cells[0].source
 
 
 def test_render_check_fails_when_the_ce_block_is_out_of_date(tmp_path):

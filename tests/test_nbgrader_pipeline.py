@@ -49,25 +49,33 @@ EXPECTED = {
                    "q7_answer": 'q7 = "A"', "q4b_answer": 'q4b = "b"', "q5b_answer": "q5b = 0"},
         "partly_failed": ["q3_grade_meaning", "q5_lookalikes", "q5b_first_position", "q7_foundations"],
     },
-    # The pre-test and post-test hold the same 12 one-point items, all marked automatically (no written answer).
-    # Pre-test: a proportion typed where a percentage is asked (q7: 0.015, not 1.5) and the NPV's formula for
-    # the PPV (q4) are realistic slips; lower case and spaces around a letter are accepted.
+    # The pre-test (form A) and post-test (form B) of the item bank: 25 one-point multiple-choice items each, one
+    # per objective, all marked automatically (no written answer); lower case and spaces around a letter are accepted.
+    # Pre-test: 17 of 25, with realistic slips (e.g. q7: the sensitivity taken for the PPV).
     "pretest": {
-        "autograded": 12, "total": 12, "partly_points": 8,
-        "partly": {"q1_answer": 'q1 = "B"', "q2_answer": 'q2 = "A"', "q3_answer": 'q3 = "a"',
-                   "q4_answer": "q4 = 100 * 90 / (90 + 10)", "q5_answer": 'q5 = "D"', "q6_answer": 'q6 = "B"',
-                   "q7_answer": "q7 = 3 / 200", "q8_answer": 'q8 = "D"', "q9_answer": 'q9 = "A"',
-                   "q10_answer": 'q10 = "A"', "q11_answer": 'q11 = "B"', "q12_answer": 'q12 = " a "'},
-        "partly_failed": ["t02_exosome_biogenesis", "t04_ppv", "t07_rule_of_three", "t10_consent_rules"],
+        "autograded": 25, "total": 25, "partly_points": 17,
+        "partly": {"q1_answer": 'q1 = "B"', "q2_answer": 'q2 = "A"', "q3_answer": 'q3 = "d"', "q4_answer": 'q4 = "A"',
+                   "q5_answer": 'q5 = "D"', "q6_answer": 'q6 = "A"', "q7_answer": 'q7 = "B"', "q8_answer": 'q8 = "D"',
+                   "q9_answer": 'q9 = "B"', "q10_answer": 'q10 = "A"', "q11_answer": 'q11 = "B"', "q12_answer": 'q12 = "C"',
+                   "q13_answer": 'q13 = "A"', "q14_answer": 'q14 = "D"', "q15_answer": 'q15 = "D"', "q16_answer": 'q16 = "B"',
+                   "q17_answer": 'q17 = "A"', "q18_answer": 'q18 = "B"', "q19_answer": 'q19 = "D"', "q20_answer": 'q20 = "A"',
+                   "q21_answer": 'q21 = "B"', "q22_answer": 'q22 = "C"', "q23_answer": 'q23 = "A"', "q24_answer": 'q24 = "D"',
+                   "q25_answer": 'q25 = " c "'},
+        "partly_failed": ["t02_exo_bio_2", "t07_exo_dx_3", "t10_exo_tx_2", "t14_exo_risk_3", "t18_exo_reg_3",
+                          "t20_exo_con_2", "t22_exo_con_4", "t24_exo_clm_2"],
     },
-    # Post-test: 9 of 12, exactly the pass mark of 75%.
+    # Post-test: 19 of 25, the least score that reaches the pass mark of 75%.
     "posttest": {
-        "autograded": 12, "total": 12, "partly_points": 9,
-        "partly": {"q1_answer": 'q1 = "A"', "q2_answer": 'q2 = "C"', "q3_answer": 'q3 = "A"',
-                   "q4_answer": "q4 = 100 * 90 / (90 + 270)", "q5_answer": 'q5 = "B"', "q6_answer": 'q6 = "B"',
-                   "q7_answer": "q7 = 100 * 3 / 200", "q8_answer": 'q8 = "A"', "q9_answer": 'q9 = "A"',
-                   "q10_answer": 'q10 = "C"', "q11_answer": 'q11 = "B"', "q12_answer": 'q12 = "A"'},
-        "partly_failed": ["t01_ev_definition", "t05_prevalence", "t08_sterility"],
+        "autograded": 25, "total": 25, "partly_points": 19,
+        "partly": {"q1_answer": 'q1 = "A"', "q2_answer": 'q2 = "A"', "q3_answer": 'q3 = "B"', "q4_answer": 'q4 = "C"',
+                   "q5_answer": 'q5 = "B"', "q6_answer": 'q6 = "C"', "q7_answer": 'q7 = "B"', "q8_answer": 'q8 = "C"',
+                   "q9_answer": 'q9 = "D"', "q10_answer": 'q10 = "B"', "q11_answer": 'q11 = "C"', "q12_answer": 'q12 = "A"',
+                   "q13_answer": 'q13 = "A"', "q14_answer": 'q14 = "B"', "q15_answer": 'q15 = "C"', "q16_answer": 'q16 = "D"',
+                   "q17_answer": 'q17 = "B"', "q18_answer": 'q18 = "A"', "q19_answer": 'q19 = "A"', "q20_answer": 'q20 = "D"',
+                   "q21_answer": 'q21 = "A"', "q22_answer": 'q22 = "D"', "q23_answer": 'q23 = "D"', "q24_answer": 'q24 = "D"',
+                   "q25_answer": 'q25 = "B"'},
+        "partly_failed": ["t01_exo_bio_1", "t05_exo_dx_1", "t08_exo_dx_4", "t13_exo_risk_2", "t19_exo_con_1",
+                          "t23_exo_clm_1"],
     },
 }
 ASSIGNMENTS = list(EXPECTED)

@@ -22,6 +22,16 @@ def test_no_human_cells_means_not_an_hctp_decided_by_the_definition():
     assert decision.pathway == reg.PATHWAY_NOT_HCTP and decision.deciding_question == "q1"
 
 
+def test_not_an_hctp_says_part_1271_does_not_apply_and_cites_fda_for_exosomes():
+    # a cell-free product (question 1 no) and an excluded article such as "secreted ... cell factors" (question 2 yes)
+    # get the same outcome, which says what FDA's flowchart says and where the exosome status comes from
+    for decision in (reg.decide_pathway(answers(q1=False)), reg.decide_pathway(answers(q2=True))):
+        assert decision.pathway == reg.PATHWAY_NOT_HCTP
+    assert "Part 1271 does not apply" in reg.PATHWAY_NOT_HCTP
+    assert "December 6, 2019" in reg.PATHWAY_NOT_HCTP and "drugs and biological products" in reg.PATHWAY_NOT_HCTP
+    assert "device" in reg.PATHWAY_351  # 21 CFR 1271.20: drug, device and/or biological product
+
+
 def test_all_four_criteria_met_means_361():
     assert reg.decide_pathway(answers()).pathway == reg.PATHWAY_361
 

@@ -59,7 +59,13 @@ def test_sterility_explorer_updates_curve_and_star():
 
 def test_every_risk_has_an_evidence_level_and_a_source():
     rows = risk.risks()
-    assert len(rows) >= 9 and all(row["evidence_level"] and row["reference"] for row in rows)
+    assert len(rows) >= 7 and all(row["evidence_level"] and row["reference"] for row in rows)
+
+
+def test_batch_variability_is_documented_in_the_laboratory_not_theoretical():
+    row = next(row for row in risk.risks() if row["risk"].startswith("Batch-to-batch"))
+    assert row["evidence_level"] == "observed in laboratory or animal studies"
+    assert "not been documented" in row["evidence"]  # clinical consequences: not documented
 
 
 def test_risk_matrix_places_a_risk_and_shows_its_evidence():

@@ -40,7 +40,7 @@ def test_trial_explorer_filters_the_figure_and_the_text():
     view.controls["product_type"].value = "MSC-derived EVs"
     shown = view.figures["phases"].data[0].y
     assert 0 < len(shown) < everyone and all("ExoFlo" in name for name in shown)
-    assert "none is approved" in view.readout.value
+    assert f"none had reached approval as of {tx.approval_as_of()}" in view.readout.value
 
 
 def test_development_path_explorer_updates_bars_and_text():

@@ -1,13 +1,16 @@
-"""Build the pre-test and post-test notebooks from one list of items, so the two stay identical apart from their
-introductions (tests/test_manifest.py checks that).
+"""Build the pre-test (form A) and the post-test (form B) from the item bank, data/assessment/items.yml.
 
-Edit the questions here, never in the notebooks, then run from the course folder:
+The forms are parallel: one item per course objective in each, of the same cognitive level, with different
+stems, so the post-test does not repeat the pre-test (tests/test_item_bank.py and tests/test_manifest.py check
+that). Edit items in the bank, never in the notebooks, then run from the course folder:
 
     .venv/bin/python tools/build_course_tests.py
 
 It rewrites assignments/source/{pretest,posttest}/*.ipynb (output-free) and fills their reference lists as
-`python -m exocourse.render` does. Each hidden test holds a salted hash of the key (exocourse.grading.make_key),
-never the letter or number itself; run tests/test_nbgrader_pipeline.py -k "pretest or posttest" afterwards.
+`python -m exocourse.render` does. The bank stores each key as a salted digest; the builder finds the keyed
+letter and writes it only into the instructor's source notebook (the solution cell) and, again as a digest salted
+with the question's variable name, into the hidden test. Run tests/test_nbgrader_pipeline.py -k "pretest or
+posttest" afterwards.
 """
 import sys
 from pathlib import Path
@@ -16,141 +19,33 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from exocourse import item_bank, render  # noqa: E402
 from exocourse import manifest as course_manifest  # noqa: E402
-from exocourse import render  # noqa: E402
 from exocourse.grading import make_key  # noqa: E402
 
 LETTERS = 'Type your answer as `{v} = ` followed by one letter in quotes, for example `"B"`.'
 
-ITEMS = [
-    dict(gid="t01_ev_definition", obj="EXO-BIO-1", v="q1", kind="choice", answer="B",
-         hint="re-read lesson 01, section 1, on the word \"exosome\"",
-         text="""A clinic's data sheet describes its product as "pure exosomes, 30–150 nm, CD63-positive". Using the
-terms of the International Society for Extracellular Vesicles (ISEV), what is the defensible description
-[misev2018] [misev2023-table2] [misev-summary-pmc9465297]?
 
-- **A.** Exosomes: particles of 30–150 nm that are CD63-positive meet ISEV's definition of exosomes.
-- **B.** Small EVs: size and one marker do not show the endosomal origin that the word "exosome" implies.
-- **C.** Microvesicles: CD63 is a plasma-membrane protein, so it shows the particles budded from the cell surface.
-- **D.** Exosomes, because every particle smaller than 200 nm comes from the endosomal pathway."""),
-    dict(gid="t02_exosome_biogenesis", obj="EXO-BIO-2", v="q2", kind="choice", answer="C",
-         hint="re-read lesson 01, section 2, on where each kind of vesicle forms",
-         text="""Where do **exosomes** form, according to published reviews [rezaie-2022] [han-2019]?
+def grade_id(n: int, objective: str) -> str:
+    """The same grade id in both forms for the same objective: t01_exo_bio_1, ..."""
+    return f"t{n:02d}_{objective.lower().replace('-', '_')}"
 
-- **A.** By budding outward directly from the plasma membrane, then pinching off into the extracellular space.
-- **B.** As membrane blebs that break off from cells that are dying by apoptosis.
-- **C.** As intraluminal vesicles in multivesicular bodies, released when these fuse with the plasma membrane.
-- **D.** By any route: a vesicle is an exosome whenever it is smaller than 150 nm."""),
-    dict(gid="t03_quantification", obj="EXO-BIO-4", v="q3", kind="choice", answer="A",
-         hint="re-read lesson 01, section 6, on quantification",
-         text="""A characterization report gives a nanoparticle tracking analysis (NTA) count of 10¹⁰ particles/mL as
-"the number of exosomes". What is wrong with that [misev-summary-fphys-2021] [misev-summary-pmc9465297]?
 
-- **A.** Other particles, such as lipoproteins, are counted too, so it is not an EV count; MISEV2018 asks for two
-  quantification methods.
-- **B.** Nothing: NTA tracks only particles that have a lipid bilayer, so every particle it counts in the sample is
-  an extracellular vesicle.
-- **C.** The count becomes an EV count once the report also shows a western blot that is positive for one
-  tetraspanin, such as CD63.
-- **D.** NTA counts only particles larger than 1 µm, so the small EVs in the sample are missed entirely and the
-  true count is higher."""),
-    dict(gid="t04_ppv", obj="EXO-DX-3", v="q4", kind="number", decimals=0, answer=100 * 90 / (90 + 270),
-         solution="q4 = 100 * 90 / (90 + 270)",
-         hint="PPV = true positives / all positive results; re-read lesson 02, section 3",
-         text="""An **illustrative** (made-up) test result table for 1,000 patients:
+def items(form: str, m: dict) -> list[dict]:
+    """The form's items in the course's objective order, each with its variable, grade id, keyed letter and a hint
+    naming the lesson that teaches its objective."""
+    order = [o["id"] for o in course_manifest.objectives(m)]
+    taught = {oid: lesson for lesson in course_manifest.lessons(m) for oid in lesson["objectives"]}
+    chosen = sorted(item_bank.form(item_bank.load(ROOT / "data"), form), key=lambda i: order.index(i["objective"]))
+    built = []
+    for n, item in enumerate(chosen, 1):
+        lesson = taught[item["objective"]]
+        options = "\n".join(f"- **{k}.** {item['options'][k]}" for k in "ABCD")
+        built.append(dict(gid=grade_id(n, item["objective"]), obj=item["objective"], v=f"q{n}", kind="choice",
+                          answer=item_bank.keyed_letter(item), text=f"{item['stem'].strip()}\n\n{options}",
+                          hint=f"re-read lesson {Path(lesson['file']).stem[:2]} ({lesson['title']})"))
+    return built
 
-| Test result | Disease present | Disease absent |
-|---|---:|---:|
-| Test positive | 90 | 270 |
-| Test negative | 10 | 630 |
-
-What is the test's **positive predictive value (PPV)**, as a percentage [altman-bland-1994-predictive-values]?
-Type the percentage as a number (for example `q4 = 12.5`) or as a calculation. Marked after rounding to a whole
-percent."""),
-    dict(gid="t05_prevalence", obj="EXO-DX-4", v="q5", kind="choice", answer="D",
-         hint="re-read lesson 02, section 3, on why predictive values move with prevalence",
-         text="""The same test, with unchanged sensitivity and specificity, is used in a clinic where the disease is
-**less common** (lower prevalence). What happens to its predictive values [altman-bland-1994-predictive-values]
-[grimes-schulz-2002-screening]?
-
-- **A.** Both stay the same, because sensitivity and specificity have not changed.
-- **B.** The PPV rises and the NPV falls.
-- **C.** Both fall.
-- **D.** The PPV falls and the NPV rises."""),
-    dict(gid="t06_trial_or_clinic", obj="EXO-TX-3", v="q6", kind="choice", answer="B",
-         hint="re-read lesson 03, section 4, on a trial under an IND versus a paid clinic",
-         text="""What distinguishes taking part in a clinical trial of an exosome product under an investigational new
-drug application (IND) from paying a clinic for the same kind of product [ecfr-21cfr312-1] [ecfr-21cfr312-40]
-[ecfr-21cfr312-3] [fda-exosome-psn-2019]?
-
-- **A.** Nothing, provided the clinic gives the patient a written consent form to sign before treatment.
-- **B.** Only the trial has an IND in effect, and FDA's consent and IRB rules (21 CFR parts 50 and 56) apply to it.
-- **C.** The trial's product is FDA-approved for the condition studied; the clinic's product is not.
-- **D.** Nothing, if the clinic is registered with FDA and lists its treatment on ClinicalTrials.gov."""),
-    dict(gid="t07_rule_of_three", obj="EXO-RISK-3", v="q7", kind="number", decimals=1, answer=100 * 3 / 200,
-         solution="q7 = 100 * 3 / 200",
-         hint="the rule of three gives about 3/n; re-read lesson 04, section 3",
-         text="""A clinic reports **no** serious infections in 200 followed-up patients treated with its product. By the
-**rule of three**, what is the *approximate* upper limit of the 95% confidence interval for the infection rate,
-as a **percentage** [eypasch-1995-bmj] [hanley-1983-jama]? Type the percentage as a number (for example
-`q7 = 0.8`) or as a calculation. Marked after rounding to one decimal place."""),
-    dict(gid="t08_sterility", obj="EXO-RISK-4", v="q8", kind="choice", answer="D",
-         hint="re-read lesson 04, section 4, on what a passed sterility test can promise",
-         text="""A certificate says that a lot of an exosome product "passed sterility testing". What can that promise
-[cfr-21cfr610-12-copy] [ejpps-2023-sterility-sampling]?
-
-- **A.** That every vial in the lot is sterile, because the lot was tested as FDA's sterility regulation requires.
-- **B.** That the product is safe to inject, because contamination is the main risk of an exosome product.
-- **C.** That the donors of the source tissue were screened and tested for HIV and hepatitis viruses.
-- **D.** That the units tested grew no microorganisms; a lot with some contaminated vials can still pass."""),
-    dict(gid="t09_fda_status", obj="EXO-REG-2", v="q9", kind="choice", answer="A",
-         hint="re-read lesson 05, section 2, on what FDA has said",
-         text="""What did the US Food and Drug Administration (FDA) state about exosome products on December 6, 2019
-[fda-exosome-psn-2019]?
-
-- **A.** That there were "currently no FDA-approved exosome products" and that, "as a general matter", exosomes
-  used to treat diseases are regulated as drugs and biological products.
-- **B.** That exosome products are HCT/Ps regulated only under section 361 of the PHS Act, so a clinic must
-  register with FDA but needs no premarket review or approval before use.
-- **C.** That exosome products fell under FDA's enforcement discretion for regenerative medicine products until
-  November 2020, and that premarket review would apply only after that date.
-- **D.** That one exosome product had been approved for orthopaedic use, and that clinics may therefore offer it
-  for other conditions as an off-label use of an approved product."""),
-    dict(gid="t10_consent_rules", obj="EXO-CON-2", v="q10", kind="choice", answer="C",
-         hint="re-read lesson 06, section 2, on which rules apply when",
-         text="""A university runs a trial of an exosome product under an IND, funded by a grant from the US Department of
-Health and Human Services (HHS); its IRB first approved it in 2026. Which consent rules apply
-[ecfr-21cfr312-40] [ecfr-21cfr50-25] [cuanschutz-comirb-informed-consent] [mwe-2024-key-information-draft-guidance]?
-
-- **A.** Only FDA's rules (21 CFR 50.25 and part 56), because research under an IND is exempt from the Common Rule.
-- **B.** Only the revised Common Rule (45 CFR 46.116), because HHS funding replaces FDA's consent rules.
-- **C.** Both: FDA's rules because the trial is under an IND, and the revised Common Rule because HHS funds it.
-- **D.** Only FDA's rules, which have required a key-information section since January 21, 2019."""),
-    dict(gid="t11_consent_elements", obj="EXO-CON-3", v="q11", kind="choice", answer="B",
-         hint="re-read lesson 06, section 3, on what consent must make clear",
-         text="""A patient shows you a clinic's consent form for an "exosome injection" for knee pain, an unapproved,
-investigational use. It lists expected risks and the price. Which of these must an adequate consent discussion
-**also** make clear [fda-exosome-psn-2019] [ecfr-21cfr312-1] [ama-opinion-2-1-1-copy]?
-
-- **A.** That the product comes from screened donors and passed sterility testing, so the risk of infection from
-  the injection is negligible.
-- **B.** That it is not FDA-approved and, for this use, lawful in the US only under an IND; benefit is
-  unproven; options include no treatment.
-- **C.** That the clinic is registered with FDA and the product is listed on ClinicalTrials.gov, which shows that
-  FDA oversees the treatment.
-- **D.** That the patient agrees, by signing, not to hold the clinic or its staff responsible for any harm that
-  follows the injection."""),
-    dict(gid="t12_lookalikes", obj="EXO-CLM-1", v="q12", kind="choice", answer="A",
-         hint="re-read lesson 07, step 1, on why content farms use look-alike letters",
-         text="""A patient-facing web page looks normal, but a character check finds Cyrillic letters such as "а"
-(U+0430) among the Latin ones. What reason for such look-alike letters does the research literature give
-[alvi-2017-homoglyph-plagiarism]?
-
-- **A.** To disguise copied text: most plagiarism detection systems miss text obfuscated with look-alike letters.
-- **B.** To make the page display correctly in browsers that lack a full set of Latin fonts.
-- **C.** To mark text as machine-translated, as search engines require for translated pages.
-- **D.** To help screen readers pronounce medical terms correctly for readers with low vision."""),
-]
 
 INTRO = {
     "pretest": """# Pre-test
@@ -165,10 +60,11 @@ answer on your own, without looking things up, and do not use the lessons yet.
 automatically.
 
 **How to answer.** Each question has an *answer cell* (type your answer there, then run it with Shift + Enter)
-followed by a *check cell* (run it too). The check cell only tells you whether your answer has the right form — a
-letter, a number — not whether it is right. Please do not edit or delete the check cells.
+followed by a *check cell* (run it too). The check cell only tells you whether your answer has the right form — one
+letter in quotes — not whether it is right. Please do not edit or delete the check cells.
 
-The same questions come back in the **post-test** at the end of the course.""",
+The **post-test** at the end of the course asks different questions on the same objectives (a parallel form), so
+comparing your two scores shows what you learned rather than what you remember of these questions.""",
     "posttest": """# Post-test
 
 **After lesson 07.** This test decides whether you pass the course. **Pass mark: {pass_mark}% ({pass_points} of
@@ -182,17 +78,19 @@ the pre-test.
 automatically.
 
 **How to answer.** Each question has an *answer cell* (type your answer there, then run it with Shift + Enter)
-followed by a *check cell* (run it too). The check cell only tells you whether your answer has the right form — a
-letter, a number — not whether it is right; answers are marked after you submit. Please do not edit or delete
+followed by a *check cell* (run it too). The check cell only tells you whether your answer has the right form — one
+letter in quotes — not whether it is right; answers are marked after you submit. Please do not edit or delete
 the check cells.
 
-These are the same questions as in the pre-test. Comparing your two scores gives a rough indication of what you
-learned; because you have seen these questions before, it is not an exact measure.""",
+These are different questions from the pre-test's, on the same objectives and at the same level (a parallel form).
+Comparing your two scores gives an indication of what you learned; two short forms are not an exact measure.""",
 }
 
 # The course's convention (lesson 05): what the stored copy of FDA's page said when the course read it, not a live check.
 FDA_STATUS = """Any treatment use of exosome products in these questions is investigational: it is being studied, and
 lessons 03 to 05 explain what is and is not established about it."""
+
+FORM = {"pretest": "A", "posttest": "B"}
 
 OUTRO = """## Before you submit
 
@@ -214,8 +112,9 @@ def meta(grade_id, grade=False, solution=False, locked=True, points=None):
 
 
 def build(assignment, m):
-    """Write assignments/source/<assignment>/<assignment>.ipynb; minutes, pass mark and the FDA re-check date come
-    from course.yml."""
+    """Write assignments/source/<assignment>/<assignment>.ipynb from its form; minutes and pass mark come from
+    course.yml."""
+    ITEMS = items(FORM[assignment], m)
     points = len(ITEMS)
     info = course_manifest.ce_info(m)
     objectives = ", ".join(dict.fromkeys(i["obj"] for i in ITEMS))
@@ -229,7 +128,7 @@ def build(assignment, m):
         text = item["text"] + ("\n\n" + LETTERS.format(v=v) if item["kind"] == "choice" else "")
         cells.append(nbformat.v4.new_markdown_cell(f"## Question {n} ({item['obj']} · 1 point)\n\n{text}",
                                                    metadata=meta(f"{v}_text")))
-        solution = item.get("solution") or f'{v} = "{item["answer"]}"'
+        solution = f'{v} = "{item["answer"]}"'
         cells.append(nbformat.v4.new_code_cell(f"### BEGIN SOLUTION\n{solution}\n### END SOLUTION",
                                                metadata=meta(f"{v}_answer", solution=True, locked=False)))
         extra = f", decimals={item['decimals']}" if item["kind"] == "number" else ""

@@ -40,11 +40,8 @@ def _objective_map(m: dict) -> list[tuple]:
 
 
 def _recommendations(folder: Path) -> list[tuple]:
-    import csv
-
-    with (folder / "recommendations.csv").open(encoding="utf-8", newline="") as handle:
-        return [(r["lesson"], r["recommendation"], r["evidence_level"], r["references"])
-                for r in csv.DictReader(handle)]
+    return [(r["lesson"], r["recommendation"], r["evidence_level"], r["references"])
+            for r in data.rows("recommendations", folder)]
 
 
 def _register_rows(folder: Path) -> list[tuple]:

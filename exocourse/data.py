@@ -30,11 +30,11 @@ def package(folder: Path | None = None) -> dict:
     return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
 
 
-def _resource(name: str) -> dict:
-    for resource in package()["resources"]:
+def _resource(name: str, folder: Path | None = None) -> dict:
+    for resource in package(folder)["resources"]:
         if resource["name"] == name:
             return resource
-    names = ", ".join(sorted(r["name"] for r in package()["resources"]))
+    names = ", ".join(sorted(r["name"] for r in package(folder)["resources"]))
     raise DataError(f"No table called {name!r}. The course has: {names}.")
 
 
@@ -50,11 +50,13 @@ def _convert(value: str, field_type: str):
     return value
 
 
-def rows(name: str) -> list[dict]:
-    """The rows of a table as dictionaries, with numbers converted according to the table's schema."""
-    resource = _resource(name)
+def rows(name: str, folder: Path | None = None) -> list[dict]:
+    """The rows of a table as dictionaries, with numbers converted according to the table's schema (`folder`:
+    another course's data folder)."""
+    resource = _resource(name, folder)
     types = {f["name"]: f.get("type", "string") for f in resource["schema"]["fields"]}
-    with (data_dir() / resource["path"]).open(encoding="utf-8", newline="") as handle:
+    with (Path(folder) if folder else data_dir()).joinpath(resource["path"]).open(encoding="utf-8",
+                                                                                  newline="") as handle:
         return [{k: _convert(v, types.get(k, "string")) for k, v in row.items()} for row in csv.DictReader(handle)]
 
 

@@ -34,6 +34,12 @@ def _percent(score: float, max_score: float) -> float | None:
     return round(100 * score / max_score, 1) if max_score else None
 
 
+def _gradebook_url(root: Path) -> str | None:
+    """The course's gradebook as a database URL, or None before any class has been graded."""
+    database = root / "grading" / "gradebook.db"
+    return f"sqlite:///{database}" if database.exists() else None
+
+
 def scores(root: Path | None = None, db_url: str | None = None) -> list[dict]:
     """One row per learner in the gradebook, in learner-id order: {learner, status, pretest_percent,
     posttest_percent, gain, passed_posttest}. Percentages are of all points, to one decimal; gain is None
@@ -44,11 +50,9 @@ def scores(root: Path | None = None, db_url: str | None = None) -> list[dict]:
     manifest = course_manifest.load_manifest(root)
     ce = manifest["ce"]
     pass_mark = manifest["pass_mark_percent"]
-    if db_url is None:
-        database = root / "grading" / "gradebook.db"
-        if not database.exists():  # no class graded yet; do not create an empty gradebook
-            return []
-        db_url = f"sqlite:///{database}"
+    db_url = db_url or _gradebook_url(root)
+    if db_url is None:  # no class graded yet; do not create an empty gradebook
+        return []
     rows = []
     with Gradebook(db_url) as gradebook:
         for student in sorted(gradebook.students, key=lambda s: s.id):
@@ -72,11 +76,9 @@ def by_objective(root: Path | None = None, db_url: str | None = None) -> list[di
     root = Path(root) if root else course_root()
     manifest = course_manifest.load_manifest(root)
     ce = manifest["ce"]
+    db_url = db_url or _gradebook_url(root)
     if db_url is None:
-        database = root / "grading" / "gradebook.db"
-        if not database.exists():
-            return []
-        db_url = f"sqlite:///{database}"
+        return []
     items = course_manifest.assessment(manifest, ce["posttest"])["items"]
     rows = []
     with Gradebook(db_url) as gradebook:

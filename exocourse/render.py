@@ -109,11 +109,12 @@ def course_overview(m: dict) -> str:
 
 def reference_list(markdown_cells: list[str]) -> str:
     """The numbered list of what the notebook cites, in order of first citation; each entry is the target of its
-    numbered markers."""
+    numbered markers. The target is an `id`, not a `name`: JupyterLab's sanitizer drops `name` but keeps an `id` as
+    `data-jupyter-id`, which its click handler for `#…` links scrolls to (JupyterLab 4.6)."""
     ids = data.cited_ids("\n".join(markdown_cells))
     if not ids:
         return "No references are cited in this notebook.\n"
-    return "\n".join(f'{n}. <a name="ref-{ref_id}"></a>{data.format_reference(data.reference(ref_id))}'
+    return "\n".join(f'{n}. <a id="ref-{ref_id}"></a>{data.format_reference(data.reference(ref_id))}'
                      for n, ref_id in enumerate(ids, 1)) + "\n"
 
 

@@ -133,9 +133,8 @@ def test_course_markdown_and_outputs_have_no_serious_or_critical_violation(lesso
 
 def test_glossary_page_renders_in_jupyterlab_with_every_term_and_no_violation(lesson_pool):
     """The Glossary page as learners open it in JupyterLab: one rendered table row per glossary term, the
-    numbered reference list, and no serious or critical axe violation in its content. (JupyterLab's sanitizer
-    removes the list entries' `name` anchors, so a marker's link does not jump to its entry there; the static
-    edition keeps them: test_static_edition_renders_go_deeper_sections_glossary_and_numbered_citations.)"""
+    numbered reference list whose markers jump to their entries (JupyterLab keeps an entry's `id` as
+    `data-jupyter-id` and scrolls to it on a click), and no serious or critical axe violation in its content."""
     from exocourse import glossary
 
     path = ROOT / "lessons" / "glossary.ipynb"
@@ -146,12 +145,46 @@ def test_glossary_page_renders_in_jupyterlab_with_every_term_and_no_violation(le
         references = page.page.evaluate(
             "() => document.querySelectorAll('.jp-Notebook .jp-RenderedMarkdown ol li').length")
         violations = scan(page.page, COURSE_SCOPE)
+        jump = jump_to_reference(page.page)
     finally:
         lesson_pool.release(path)
     assert rows == len(glossary.terms())
     assert references >= 10
+    assert jump["targets"] == jump["markers"], f"markers without a target entry: {jump}"
+    assert jump["before"] > jump["viewport"] and -2 <= jump["after"] < jump["viewport"], f"no jump: {jump}"
     record("glossary", "course content in JupyterLab", violations)
     assert blocking(violations) == [], by_rule(blocking(violations))
+
+
+def jump_to_reference(page) -> dict:
+    """Click the last numbered marker ([n]) of the open notebook: where its reference-list entry was and is
+    (pixels from the top of the notebook's scroll area), and how many markers have a target entry."""
+    page.evaluate("() => document.querySelector('.jp-WindowedPanel-outer').scrollTo(0, 0)")
+    facts = page.evaluate("""() => {
+        const markers = [...document.querySelectorAll('.jp-Notebook .jp-RenderedMarkdown a[href^="#ref-"]')];
+        const target = a => document.querySelector(`[data-jupyter-id="${CSS.escape(a.hash.slice(1))}"]`);
+        const outer = document.querySelector('.jp-WindowedPanel-outer');
+        const last = markers.filter(a => !a.closest('ol'))
+            .filter(a => target(a) && target(a).getBoundingClientRect().top > outer.clientHeight).pop();
+        if (last) last.setAttribute('data-test-jump', '1');
+        return {markers: markers.length, targets: markers.filter(target).length, viewport: outer.clientHeight,
+                before: last ? target(last).getBoundingClientRect().top - outer.getBoundingClientRect().top : -1,
+                hash: last ? last.hash : null};
+    }""")
+    page.click('[data-test-jump="1"]')
+    page.wait_for_timeout(500)
+    facts["after"] = page.evaluate("""hash => {
+        const outer = document.querySelector('.jp-WindowedPanel-outer');
+        return document.querySelector(`[data-jupyter-id="${CSS.escape(hash.slice(1))}"]`)
+            .getBoundingClientRect().top - outer.getBoundingClientRect().top;
+    }""", facts["hash"])
+    return facts
+
+
+def test_numbered_citations_jump_to_their_reference_entry(lesson):
+    jump = jump_to_reference(lesson.page)
+    assert jump["markers"] and jump["targets"] == jump["markers"], f"{lesson.name}: markers without a target {jump}"
+    assert jump["before"] > jump["viewport"] and -2 <= jump["after"] < jump["viewport"], f"{lesson.name}: {jump}"
 
 
 def test_notebook_panel_has_none_beyond_known_upstream_issues(lesson):
@@ -214,7 +247,7 @@ def test_static_edition_renders_go_deeper_sections_glossary_and_numbered_citatio
         assert opened == summaries, f"{stem}: every collapsed section needs a visible summary"
         markers = re.findall(r'<a href="#(ref-[a-z0-9-]+)">\[(\d+)\]</a>', text)
         assert markers, f"{stem}: no numbered citation"
-        assert all(f'<a name="{anchor}">' in text for anchor, _ in markers), f"{stem}: a marker has no target"
+        assert all(f'<a id="{anchor}">' in text for anchor, _ in markers), f"{stem}: a marker has no target"
     assert sum(text.count("<details") for text in pages.values()) >= 8
     go_deeper = re.search(r"<details[^>]*>\s*<summary>Go deeper[^<]*</summary>(.*?)</details>", "".join(pages.values()),
                           re.S)

@@ -45,7 +45,7 @@ lint: $(VENV)/.dev-installed  ## check code style
 	$(BIN)/ruff check exocourse tests tools benchmarks deploy nbgrader_config.py
 
 render: $(VENV)/.runtime-installed  ## re-render the README module table, lesson 00 and lesson reference lists
-	@$(BIN)/python -m exocourse.render
+	@$(BIN)/python -m exocourse.build.render
 
 data: $(VENV)/.runtime-installed  ## regenerate the synthetic teaching data (fixed seed)
 	$(BIN)/python tools/generate_synthetic_data.py
@@ -59,34 +59,34 @@ autograde: $(VENV)/.runtime-installed  ## instructor: autograde ASSIGNMENT in th
 # The report's findings are the message. GNU make adds "make: *** [...] Error 1" after any failing recipe, which
 # reads as a crash; so when the report finds flags (or cannot run: it then says why on its own `error:` line), the
 # recipe ends make itself with SIGPIPE, the one signal shells report silently. Exit status: 0 no flag, 141 flags
-# (scripts can call `python -m exocourse.integrity <assignment>` directly for exit status 1).
+# (scripts can call `python -m exocourse.grading.integrity <assignment>` directly for exit status 1).
 integrity: $(VENV)/.runtime-installed  ## instructor: list submissions of ASSIGNMENT flagged for review (non-zero exit if any)
-	@$(BIN)/python -m exocourse.integrity "$$ARG_ASSIGNMENT" || kill -PIPE $$PPID
+	@$(BIN)/python -m exocourse.grading.integrity "$$ARG_ASSIGNMENT" || kill -PIPE $$PPID
 
 .PHONY: demo-class completion clear-flag revoke backup forget-learner
 demo-class: $(VENV)/.runtime-installed  ## run a simulated class of 30 through the whole term (in grading/demo/)
-	@$(BIN)/python -m exocourse.demo_class
+	@$(BIN)/python -m exocourse.instructor.demo_class
 
 completion: $(VENV)/.runtime-installed  ## instructor: completion report + certificates (ROSTER=path, default grading/ce_roster.csv)
-	@$(BIN)/python -m exocourse.completion report $(if $(ROSTER),--roster "$$ARG_ROSTER")
+	@$(BIN)/python -m exocourse.instructor.completion report $(if $(ROSTER),--roster "$$ARG_ROSTER")
 
 clear-flag: $(VENV)/.runtime-installed  ## instructor: LEARNER=… ASSIGNMENT=… BY="name" REASON="why" clears a reviewed flag
-	@$(BIN)/python -m exocourse.completion clear-flag "$$ARG_LEARNER" "$$ARG_ASSIGNMENT" --by "$$ARG_BY" --reason "$$ARG_REASON"
+	@$(BIN)/python -m exocourse.instructor.completion clear-flag "$$ARG_LEARNER" "$$ARG_ASSIGNMENT" --by "$$ARG_BY" --reason "$$ARG_REASON"
 
 backup: $(VENV)/.runtime-installed  ## instructor: a consistent copy of the gradebook in grading/backups/
-	@$(BIN)/python -m exocourse.backups
+	@$(BIN)/python -m exocourse.instructor.backups
 
 revoke: $(VENV)/.runtime-installed  ## instructor: LEARNER=… BY="name" REASON="why" withdraws an issued certificate (recorded)
-	@$(BIN)/python -m exocourse.completion revoke "$$ARG_LEARNER" --by "$$ARG_BY" --reason "$$ARG_REASON"
+	@$(BIN)/python -m exocourse.instructor.completion revoke "$$ARG_LEARNER" --by "$$ARG_BY" --reason "$$ARG_REASON"
 
 forget-learner: $(VENV)/.runtime-installed  ## delete LEARNER's data on request (dry run; add YES=1 to delete)
-	@$(BIN)/python -m exocourse.learner_data forget "$$ARG_LEARNER" $(if $(YES),--yes)
+	@$(BIN)/python -m exocourse.instructor.learner_data forget "$$ARG_LEARNER" $(if $(YES),--yes)
 
 learner-edition: $(VENV)/.runtime-installed  ## build build/learner-edition: what learners and hub images get
-	@$(BIN)/python -m exocourse.learner_edition build/learner-edition
+	@$(BIN)/python -m exocourse.build.learner_edition build/learner-edition
 
 static-edition: $(VENV)/.runtime-installed  ## build build/static: each lesson as one accessible HTML page (offline)
-	@$(BIN)/python -m exocourse.static_edition build/static
+	@$(BIN)/python -m exocourse.build.static_edition build/static
 
 currency-check: $(VENV)/.runtime-installed  ## write the reviewer's checklist of time-sensitive facts (build/currency-check.md, .csv)
 	@$(BIN)/python -m exocourse.currency check
@@ -95,10 +95,10 @@ review-due: $(VENV)/.runtime-installed  ## list lessons, CE dates, register fact
 	@$(BIN)/python -m exocourse.manifest review-due
 
 knowledge-gain: $(VENV)/.runtime-installed  ## instructor: pre-test vs post-test per learner and cohort (grading/)
-	@$(BIN)/python -m exocourse.knowledge_gain
+	@$(BIN)/python -m exocourse.instructor.knowledge_gain
 
 evaluation-summary: $(VENV)/.runtime-installed  ## instructor: anonymous summary of the course evaluations (grading/)
-	@$(BIN)/python -m exocourse.evaluation
+	@$(BIN)/python -m exocourse.instructor.evaluation_summary
 
 benchmark: $(VENV)/.dev-installed  ## print the performance figures and the hostile-class table
 	$(BIN)/python benchmarks/run_all.py
@@ -108,28 +108,28 @@ N ?= 300
 benchmark-class: $(VENV)/.dev-installed  ## autograde N synthetic learners of ASSIGNMENT in the sandbox (figures, not a test)
 	$(BIN)/python benchmarks/class_scale.py --learners $(N) --assignment "$$ARG_ASSIGNMENT"
 
-# Off a hub: hand-in by archive (exocourse/archive.py). ARCHIVE= the .zip downloaded from the LMS or put together.
+# Off a hub: hand-in by archive (exocourse/grading/archive.py). ARCHIVE= the .zip downloaded from the LMS or put together.
 export ARG_ARCHIVE = $(value ARCHIVE)
 .PHONY: collect-archive feedback-archive
 collect-archive: $(VENV)/.runtime-installed  ## instructor: file ARCHIVE=path.zip of ASSIGNMENT with nbgrader zip_collect (FORCE=1 replaces older)
-	@$(BIN)/python -m exocourse.archive collect "$$ARG_ASSIGNMENT" "$$ARG_ARCHIVE" $(if $(FORCE),--force)
+	@$(BIN)/python -m exocourse.grading.archive collect "$$ARG_ASSIGNMENT" "$$ARG_ARCHIVE" $(if $(FORCE),--force)
 
 feedback-archive: $(VENV)/.runtime-installed  ## instructor: one zip per learner of ASSIGNMENT's feedback (+ certificate) in grading/feedback-archive
-	@$(BIN)/python -m exocourse.archive feedback "$$ARG_ASSIGNMENT"
+	@$(BIN)/python -m exocourse.grading.archive feedback "$$ARG_ASSIGNMENT"
 
 # Assessment quality for a CE reviewer: item statistics of ASSIGNMENT from the gradebook, and a modified-Angoff
 # cut score for the post-test (WORKSHEET= a filled worksheet; without it, a blank one is written).
 export ARG_WORKSHEET = $(value WORKSHEET)
 .PHONY: item-analysis angoff
 item-analysis: $(VENV)/.runtime-installed  ## instructor: difficulty, discrimination and options of each item of ASSIGNMENT (grading/item_analysis/)
-	@$(BIN)/python -m exocourse.item_analysis -- "$$ARG_ASSIGNMENT"
+	@$(BIN)/python -m exocourse.instructor.item_analysis -- "$$ARG_ASSIGNMENT"
 
 angoff: $(VENV)/.runtime-installed  ## instructor: blank modified-Angoff worksheet, or the post-test cut score from WORKSHEET=path (grading/angoff/)
-	@$(BIN)/python -m exocourse.angoff --worksheet="$$ARG_WORKSHEET"
+	@$(BIN)/python -m exocourse.instructor.angoff --worksheet="$$ARG_WORKSHEET"
 
 # For the accredited provider's reviewer: one PDF + HTML with the activity, needs assessment, objectives map, key
 # recommendations and their evidence, currency register, references with source quality, disclosures as completed,
 # cohort results (when a graded cohort exists) and a sign-off table.
 .PHONY: ce-packet
 ce-packet: $(VENV)/.runtime-installed  ## program: the content-validation packet (build/ce-packet/ce-packet.pdf and .html)
-	@$(BIN)/python -m exocourse.ce_packet
+	@$(BIN)/python -m exocourse.instructor.ce_packet

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from exocourse import grader_kernel, manual_grades
+from exocourse.grading import kernel, manual_grades
 
 c = get_config()  # noqa: F821 — provided by traitlets when nbgrader loads this file
 
@@ -57,47 +57,47 @@ c.LimitOutput.max_traceback = 100
 c.LimitOutputBytes.max_bytes = 100_000
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "exocourse.nbgrader_hardening.DropForgedGradeCells",
+    "exocourse.grading.preprocessors.DropForgedGradeCells",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "exocourse.nbgrader_hardening.RestoreCheckCells",  # nbgrader's OverwriteCells, warning only on real edits
+    "exocourse.grading.preprocessors.RestoreCheckCells",  # nbgrader's OverwriteCells, warning only on real edits
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
-    "exocourse.nbgrader_hardening.GuardedExecute",  # nbgrader's Execute, between a snapshot and a check unsandboxed
+    "exocourse.grading.preprocessors.GuardedExecute",  # nbgrader's Execute, between a snapshot and a check unsandboxed
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "exocourse.nbgrader_hardening.LimitOutputBytes",
+    "exocourse.grading.preprocessors.LimitOutputBytes",
     "nbgrader.preprocessors.SaveAutoGrades",
-    "exocourse.manual_grades.ReconfirmManualGrades",  # a hand grade of an unchanged answer stays confirmed
+    "exocourse.grading.manual_grades.ReconfirmManualGrades",  # a hand grade of an unchanged answer stays confirmed
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
 # Learner code runs in the course's grading kernel: an integrity monitor always, and a bubblewrap sandbox unless
 # EXOCOURSE_SANDBOX=0. Without a working sandbox `nbgrader autograde` refuses to start (fails closed); see
-# exocourse/grader_kernel.py and the instructor guide.
-grader_kernel.configure(c)
+# exocourse/grading/kernel.py and the instructor guide.
+kernel.configure(c)
 
 # Before a re-grade removes the graded copies, note the answer each confirmed hand grade was given for, so that
-# `autograde --force` keeps the hand grades of unchanged answers (exocourse/manual_grades.py).
+# `autograde --force` keeps the hand grades of unchanged answers (exocourse/grading/manual_grades.py).
 if sys.argv[1:2] == ["autograde"] and (GRADING / "gradebook.db").exists():
     manual_grades.record(GRADING, c.CourseDirectory.db_url)
 
 # `nbgrader zip_collect` (off a hub, hand-in by archive; `make collect-archive` runs it): learner work stays in the
 # git-ignored grading/ folder, and the course's plugins check every entry and file the submission times.
 c.ZipCollectApp.downloaded_directory = "grading/downloaded"
-c.ZipCollectApp.extractor_plugin = "exocourse.archive.ArchiveExtractor"
-c.ZipCollectApp.collector_plugin = "exocourse.archive.ArchiveCollector"
+c.ZipCollectApp.extractor_plugin = "exocourse.grading.archive.ArchiveExtractor"
+c.ZipCollectApp.collector_plugin = "exocourse.grading.archive.ArchiveCollector"
 c.ZipCollectApp.strict = True
 
 # `nbgrader export`: no cell of grades.csv can run as a spreadsheet formula.
-c.ExportApp.plugin_class = "exocourse.nbgrader_hardening.SafeCsvExportPlugin"
+c.ExportApp.plugin_class = "exocourse.grading.preprocessors.SafeCsvExportPlugin"
 
 # Feedback: grades and comments, never the hidden tests.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "exocourse.nbgrader_hardening.FeedbackClearHiddenTests",
+    "exocourse.grading.preprocessors.FeedbackClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

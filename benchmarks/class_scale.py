@@ -5,7 +5,7 @@ two nbgrader processes over disjoint learners, next to nbgrader's own floor meas
 
 The class mixes right (40 %), partly right (40 %) and hostile (20 %: patched grading code, an input transformer,
 writes to the gradebook and other learners' work, reads of another learner's work) submissions, built from the
-assignment's source by exocourse.hostile. The floor is an assignment holding one empty cell, graded for
+assignment's source by exocourse.grading.fixtures.simulated_class. The floor is an assignment holding one empty cell, graded for
 min(N, 60) learners with the same configuration and processes. Printed: seconds per submission, wall time,
 the ratio to the floor, and whether every learner got exactly the expected score (and every hostile one a flag).
 """
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import nbformat
 
-from exocourse import classrun, integrity
-from exocourse.hostile import build_class
+from exocourse.grading import batch, integrity
+from exocourse.grading.fixtures.simulated_class import build_class
 
 ROOT = Path(__file__).resolve().parent.parent
 MIX = ["correct", "partly_right", "correct", "partly_right", "monkeypatches_grading",
@@ -38,7 +38,7 @@ def _class(course: Path, assignment: str, learners: int) -> dict:
     for n in range(1, learners + 1):
         learner = cases[MIX[(n - 1) % len(MIX)]]
         learner_id = f"{'ab'[n % 2]}_{n:04d}"
-        classrun.submit(course, assignment, learner_id, learner.notebook)
+        batch.submit(course, assignment, learner_id, learner.notebook)
         chosen[learner_id] = learner
     return chosen
 
@@ -47,11 +47,11 @@ def _floor(course: Path, env: dict, learners: int) -> float:
     folder = course / "assignments/source/floor"
     folder.mkdir(parents=True)
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")]), folder / "floor.ipynb")
-    classrun.nbgrader(course, env, "generate_assignment", "floor", "--force", check=True)
+    batch.nbgrader(course, env, "generate_assignment", "floor", "--force", check=True)
     for n in range(1, learners + 1):
-        classrun.submit(course, "floor", f"{'ab'[n % 2]}_{n:04d}",
+        batch.submit(course, "floor", f"{'ab'[n % 2]}_{n:04d}",
                         nbformat.read(course / "assignments/release/floor/floor.ipynb", as_version=4))
-    return classrun.autograde(course, "floor", env) / learners
+    return batch.autograde(course, "floor", env) / learners
 
 
 def _scores(course: Path, assignment: str) -> dict:
@@ -67,11 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--assignment", default="ps1")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="exocourse-class-scale-") as scratch:
-        course = classrun.scratch_course(ROOT, Path(scratch) / "course")
-        env = classrun.environment(cell_timeout=10, sandbox="1")
-        classrun.nbgrader(course, env, "generate_assignment", args.assignment, "--force", check=True)
+        course = batch.scratch_course(ROOT, Path(scratch) / "course")
+        env = batch.environment(cell_timeout=10, sandbox="1")
+        batch.nbgrader(course, env, "generate_assignment", args.assignment, "--force", check=True)
         learners = _class(course, args.assignment, args.learners)
-        wall = classrun.autograde(course, args.assignment, env)
+        wall = batch.autograde(course, args.assignment, env)
         scores = _scores(course, args.assignment)
         flagged = set(integrity.report(course, args.assignment))
         floor_learners = min(args.learners, 60)

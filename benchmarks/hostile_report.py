@@ -11,20 +11,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exocourse import classrun, integrity  # noqa: E402
-from exocourse.hostile import build_class  # noqa: E402
+from exocourse.grading import batch, integrity  # noqa: E402
+from exocourse.grading.fixtures.simulated_class import build_class  # noqa: E402
 
 
 def grade_class(assignment: str) -> None:
-    course = classrun.scratch_course(ROOT, Path(tempfile.mkdtemp(prefix="hostile-")))
-    env = classrun.environment(cell_timeout=5, sandbox="auto")
-    classrun.nbgrader(course, env, "generate_assignment", assignment, "--force", check=True)
+    course = batch.scratch_course(ROOT, Path(tempfile.mkdtemp(prefix="hostile-")))
+    env = batch.environment(cell_timeout=5, sandbox="auto")
+    batch.nbgrader(course, env, "generate_assignment", assignment, "--force", check=True)
     source = next((course / "assignments/source" / assignment).glob("*.ipynb"))
     release = course / "assignments/release" / assignment / source.name
     learners = build_class(source, release)
     for learner in learners:
-        classrun.submit(course, assignment, learner.learner_id, learner.notebook)
-    seconds = classrun.autograde(course, assignment, env)
+        batch.submit(course, assignment, learner.learner_id, learner.notebook)
+    seconds = batch.autograde(course, assignment, env)
     report = integrity.report(course, assignment)
     from nbgrader.api import Gradebook
 
@@ -44,15 +44,15 @@ def grade_class(assignment: str) -> None:
 
 
 def cost(assignment: str, sandbox: str, learners: int = 6) -> float:
-    course = classrun.scratch_course(ROOT, Path(tempfile.mkdtemp(prefix=f"cost-{sandbox}-")))
-    env = classrun.environment(cell_timeout=5, sandbox=sandbox)
-    classrun.nbgrader(course, env, "generate_assignment", assignment, "--force", check=True)
+    course = batch.scratch_course(ROOT, Path(tempfile.mkdtemp(prefix=f"cost-{sandbox}-")))
+    env = batch.environment(cell_timeout=5, sandbox=sandbox)
+    batch.nbgrader(course, env, "generate_assignment", assignment, "--force", check=True)
     source = next((course / "assignments/source" / assignment).glob("*.ipynb"))
     release = course / "assignments/release" / assignment / source.name
     correct = next(x for x in build_class(source, release) if x.case == "correct").notebook
     for n in range(learners):
-        classrun.submit(course, assignment, f"a_{n:02d}", correct)
-    return classrun.autograde(course, assignment, env, groups=("a_*",)) / learners
+        batch.submit(course, assignment, f"a_{n:02d}", correct)
+    return batch.autograde(course, assignment, env, groups=("a_*",)) / learners
 
 
 if __name__ == "__main__":

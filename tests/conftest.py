@@ -41,7 +41,7 @@ NOTEBOOKS_GROUP = "notebooks"
 
 @pytest.fixture(scope="session")
 def edition(tmp_path_factory) -> Path:
-    from exocourse.learner_edition import build
+    from exocourse.build.learner_edition import build
 
     return build(tmp_path_factory.mktemp("edition") / "learner-edition", ROOT)
 

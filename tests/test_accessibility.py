@@ -135,7 +135,7 @@ def test_glossary_page_renders_in_jupyterlab_with_every_term_and_no_violation(le
     """The Glossary page as learners open it in JupyterLab: one rendered table row per glossary term, the
     numbered reference list whose markers jump to their entries (JupyterLab keeps an entry's `id` as
     `data-jupyter-id` and scrolls to it on a click), and no serious or critical axe violation in its content."""
-    from exocourse import glossary
+    from exocourse.build import glossary
 
     path = ROOT / "lessons" / "glossary.ipynb"
     page = lesson_pool.get(path)
@@ -218,7 +218,7 @@ def context(lesson_pool):
 
 @pytest.fixture(scope="module")
 def static_pages(tmp_path_factory):
-    from exocourse.static_edition import build
+    from exocourse.build.static_edition import build
 
     return build(tmp_path_factory.mktemp("static") / "static", ROOT)
 

@@ -11,7 +11,8 @@ import pytest
 from conftest import ROOT
 from nbformat.v4 import new_code_cell, new_notebook
 
-from exocourse import angoff, cli
+from exocourse import cli
+from exocourse.instructor import angoff
 from exocourse.manifest import load_manifest
 
 # A small post-test: two 1-point items and a 2-point item (4 autograded points), and a hand-graded answer

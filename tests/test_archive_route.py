@@ -1,4 +1,4 @@
-"""Off a hub, hand-in by archive (exocourse/archive.py), in a scratch copy of the course: one .zip of learners'
+"""Off a hub, hand-in by archive (exocourse/grading/archive.py), in a scratch copy of the course: one .zip of learners'
 notebooks filed with nbgrader's own `nbgrader zip_collect` and the course plugins, graded, and one feedback zip per
 learner back. Entries that must not be filed are skipped and named; a non-zip or a zip bomb is refused."""
 
@@ -14,10 +14,10 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from exocourse import archive as route
-from exocourse import classrun, cli
-from exocourse.grader_kernel import sandbox_probe
-from exocourse.learner_edition import find_leaks
+from exocourse import cli
+from exocourse.build.learner_edition import find_leaks
+from exocourse.grading import archive, batch
+from exocourse.grading.kernel import sandbox_probe
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("archive")]
 SANDBOX = "1" if sandbox_probe()[0] else "0"  # honest notebooks: graded either way, sandboxed where it works
@@ -52,7 +52,7 @@ def _notebook(course: Path, note: str) -> bytes:
 
 
 def _run(course: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "exocourse.archive", *args], cwd=course, env=env,
+    return subprocess.run([sys.executable, "-m", "exocourse.grading.archive", *args], cwd=course, env=env,
                           capture_output=True, text=True)
 
 
@@ -64,7 +64,7 @@ def here(course, monkeypatch, capsys):
     monkeypatch.setenv("EXOCOURSE_ROOT", str(course[0]))
 
     def run(*argv: str) -> tuple[int, list[str], str]:
-        status = cli.run(route.main, list(argv))
+        status = cli.run(archive.main, list(argv))
         captured = capsys.readouterr()
         return status, captured.out.splitlines(), captured.err
 
@@ -78,9 +78,9 @@ def _tree(folder: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    folder = classrun.scratch_course(ROOT, tmp_path_factory.mktemp("archive") / "course")
-    env = classrun.environment(cell_timeout=10, sandbox=SANDBOX, EXOCOURSE_ROOT=str(folder))
-    made = classrun.nbgrader(folder, env, "generate_assignment", "ps1", "--force")
+    folder = batch.scratch_course(ROOT, tmp_path_factory.mktemp("archive") / "course")
+    env = batch.environment(cell_timeout=10, sandbox=SANDBOX, EXOCOURSE_ROOT=str(folder))
+    made = batch.nbgrader(folder, env, "generate_assignment", "ps1", "--force")
     assert made.returncode == 0, made.stderr[-3000:]
     return folder, env
 
@@ -134,7 +134,7 @@ def graded(course, first):
     and dan, who handed in but has no feedback yet; then the feedback archives."""
     folder, env = course
     for command in ("autograde", "generate_feedback"):
-        done = classrun.nbgrader(folder, env, command, "ps1", "--force")
+        done = batch.nbgrader(folder, env, command, "ps1", "--force")
         assert done.returncode == 0, done.stderr[-3000:]
     certificates = folder / "grading/certificates"
     (certificates / "ada/revoked").mkdir(parents=True)
@@ -152,7 +152,7 @@ def test_autograde_records_the_submission_time_of_the_archive(course, graded):
 
     with Gradebook(f"sqlite:///{course[0] / 'grading/gradebook.db'}") as gradebook:
         recorded = {s.student.id: s.timestamp for s in gradebook.find_assignment("ps1").submissions}
-    assert recorded == {who: datetime.strptime(when, route.TIME_FORMAT) for who, when in TIMES.items()}
+    assert recorded == {who: datetime.strptime(when, archive.TIME_FORMAT) for who, when in TIMES.items()}
 
 
 def test_each_feedback_zip_holds_exactly_that_learners_feedback_and_certificate(course, graded):
@@ -217,12 +217,12 @@ def test_a_file_that_is_not_a_zip_is_refused_in_one_line(course, here):
 def _read(path: Path) -> tuple[dict, list[str]]:
     kept: dict = {}
     notes: list[str] = []
-    route.read_archive(path, ["ps1.ipynb"], {"ps1", "exo101"}, kept, notes)
+    archive.read_archive(path, ["ps1.ipynb"], {"ps1", "exo101"}, kept, notes)
     return {key: _when(sub.when) for key, sub in kept.items()}, notes
 
 
 def _when(moment: datetime) -> str:
-    return moment.strftime(route.TIME_FORMAT)
+    return moment.strftime(archive.TIME_FORMAT)
 
 
 def test_paths_links_bad_ids_and_bad_times_are_named_and_never_filed(tmp_path):
@@ -248,12 +248,12 @@ def test_paths_links_bad_ids_and_bad_times_are_named_and_never_filed(tmp_path):
 
 
 def test_zip_bombs_are_refused_whole(tmp_path, monkeypatch):
-    with pytest.raises(route.ArchiveError, match=r"^bomb.zip refused: ada/ps1.ipynb unpacks to 22,020,096 bytes "
+    with pytest.raises(archive.ArchiveError, match=r"^bomb.zip refused: ada/ps1.ipynb unpacks to 22,020,096 bytes "
                                                  r"\(at most 20,971,520\)"):
         _read(_zip(tmp_path / "bomb.zip", [("ada/ps1.ipynb", bytes(21 * 2**20), (2024, 3, 4, 9, 0, 0))]))
-    monkeypatch.setattr(route, "MAX_TOTAL", 1000)
+    monkeypatch.setattr(archive, "MAX_TOTAL", 1000)
     many = [(f"l{n}/ps1.ipynb", bytes(600), (2024, 3, 4, 9, 0, 0)) for n in range(2)]
-    with pytest.raises(route.ArchiveError, match=r"2 entries, 1,200 bytes unpacked \(at most 5,000 and 1,000\)"):
+    with pytest.raises(archive.ArchiveError, match=r"2 entries, 1,200 bytes unpacked \(at most 5,000 and 1,000\)"):
         _read(_zip(tmp_path / "big.zip", many))
 
 
@@ -261,4 +261,4 @@ def test_make_passes_the_archive_as_one_argument():
     shown = subprocess.run(["make", "-n", "--no-print-directory", "collect-archive", "ASSIGNMENT=ps1",
                             'ARCHIVE=a"; rm -rf ~; "$1.zip', "FORCE=1"], cwd=ROOT, capture_output=True, text=True)
     assert shown.stdout.splitlines()[-1] == \
-        '.venv/bin/python -m exocourse.archive collect "$ARG_ASSIGNMENT" "$ARG_ARCHIVE" --force'
+        '.venv/bin/python -m exocourse.grading.archive collect "$ARG_ASSIGNMENT" "$ARG_ARCHIVE" --force'

@@ -2,7 +2,7 @@
 
 - every image has alt text (a markdown image `![alt](src)` with non-empty alt, an HTML <img> with an alt attribute);
 - no markdown task list (`- [ ]`): JupyterLab draws it as a tick box without a label (axe: `label`, critical);
-- every plotly figure built in a lesson is shown through the course's caption helper (exocourse.plots.show or
+- every plotly figure built in a lesson is shown through the course's caption helper (exocourse.lessons.plots.show or
   caption_html), which adds a caption and a text version;
 - every ipywidgets control has a visible text label (`description=`), in lesson code and in exocourse/*.py.
 

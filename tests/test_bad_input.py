@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exocourse.learner_ids import RESERVED, LearnerIdError, check_learner_id
+from exocourse.grading.learner_ids import RESERVED, LearnerIdError, check_learner_id
 from exocourse.safe_csv import FORMULA_START, escape_markdown, neutral, write_csv
 
 ANY_TEXT = st.text(max_size=120)
@@ -91,8 +91,8 @@ def test_learner_text_in_a_markdown_summary_is_inert():
 
 
 # ---------------------------------------------------------------------------------------------- rosters ---
-from exocourse import completion  # noqa: E402
-from exocourse.completion import RosterError  # noqa: E402
+from exocourse.instructor import completion  # noqa: E402
+from exocourse.instructor.completion import RosterError  # noqa: E402
 
 HEADER = "learner_id,legal_name,licence_number\n"
 
@@ -181,7 +181,8 @@ def test_clearing_a_flag_with_no_gradebook_creates_none(tmp_path):
 
 # ---------------------------------------------------------------------------- learner-facing functions ---
 def test_course_errors_show_one_line_in_a_notebook():
-    from exocourse import biology, data, diagnostics
+    from exocourse import data
+    from exocourse.lessons import biology, diagnostics
 
     for error in (diagnostics.InputError("Prevalence must be between 0 and 1."), data.DataError("No self-checks"),
                   biology.InputError("x")):
@@ -207,14 +208,14 @@ def test_a_huge_number_answer_gets_a_friendly_line(value):
     lambda d: d.roc_points([1, 2], [[1], [0]]),
 ])
 def test_diagnostics_refuse_nonsense_with_a_course_error(call):
-    from exocourse import diagnostics
+    from exocourse.lessons import diagnostics
 
     with pytest.raises(diagnostics.InputError):
         call(diagnostics)
 
 
 def test_a_scores_file_with_nan_is_refused(tmp_path):
-    from exocourse import diagnostics
+    from exocourse.lessons import diagnostics
 
     path = tmp_path / "scores.csv"
     path.write_text("score,outcome\nnan,1\n2.0,0\n")
@@ -224,7 +225,7 @@ def test_a_scores_file_with_nan_is_refused(tmp_path):
 
 @pytest.mark.parametrize("text", ["diameter_nm\nabc\n", "diameter_nm\n\xe9\n"])
 def test_a_broken_nta_file_is_refused_with_a_course_error(tmp_path, text):
-    from exocourse import biology
+    from exocourse.lessons import biology
 
     path = tmp_path / "nta.csv"
     path.write_bytes(text.encode("latin-1"))
@@ -235,8 +236,8 @@ def test_a_broken_nta_file_is_refused_with_a_course_error(tmp_path, text):
 
 
 def test_the_probes_other_model_cases():
-    from exocourse import biology, consent, quiz, regulation, risk, therapeutics
     from exocourse.data import DataError
+    from exocourse.lessons import biology, consent, quiz, regulation, risk, therapeutics
 
     with pytest.raises(biology.InputError):
         biology.verdict([])  # once: "Meets every item"
@@ -263,8 +264,8 @@ def test_the_probes_other_model_cases():
 
 
 # ------------------------------------------------------------- property: any input → a course error or a result ---
-from exocourse import biology, claims, consent, diagnostics, regulation, risk, therapeutics, timeline  # noqa: E402
 from exocourse.errors import OneLineError  # noqa: E402
+from exocourse.lessons import biology, claims, consent, diagnostics, regulation, risk, therapeutics, timeline  # noqa: E402
 
 VALUE = st.one_of(st.none(), st.booleans(), st.integers(), st.integers(min_value=10**20, max_value=10**400),
                   st.floats(), st.text(max_size=40), st.lists(st.one_of(st.floats(), st.integers(), st.text(max_size=5)),
@@ -303,7 +304,7 @@ def test_nbgrader_export_writes_no_formula(tmp_path):
     """`nbgrader export` (nbgrader_config.py sets the course's exporter): a roster name can start a formula."""
     from nbgrader.api import Gradebook
 
-    from exocourse.nbgrader_hardening import SafeCsvExportPlugin
+    from exocourse.grading.preprocessors import SafeCsvExportPlugin
 
     completion._alembic_on_path()
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:

@@ -1,7 +1,7 @@
 import pytest
 
-from exocourse import biology
-from exocourse.biology import InputError
+from exocourse.lessons import biology
+from exocourse.lessons.biology import InputError
 
 
 def outcome(method):

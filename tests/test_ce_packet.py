@@ -12,7 +12,8 @@ import yaml
 from conftest import ROOT
 from pypdf import PdfReader
 
-from exocourse import ce_packet, data, manifest
+from exocourse import data, manifest
+from exocourse.instructor import ce_packet
 
 SECTIONS = ["1. The activity", "2. Practice gap and needs assessment", "3. Objectives, lessons and graded items",
             "4. Key recommendations and their evidence", "5. Time-sensitive facts (currency register)",

@@ -1,7 +1,7 @@
 import pytest
 
-from exocourse import claims
-from exocourse.claims import InputError
+from exocourse.lessons import claims
+from exocourse.lessons.claims import InputError
 
 
 def test_seed_page_look_alikes_are_found_and_normalised_to_latin():

@@ -15,7 +15,8 @@ import nbformat
 import pytest
 from conftest import ROOT, lesson_files
 
-from exocourse import data, glossary, manifest
+from exocourse import data, manifest
+from exocourse.build import glossary
 
 _spec = importlib.util.spec_from_file_location("lesson_words", ROOT / "tools" / "lesson_words.py")
 lesson_words = importlib.util.module_from_spec(_spec)
@@ -193,7 +194,7 @@ def test_bottom_line_is_recorded_with_its_evidence_for_the_ce_reviewer(path):
 
 
 def test_widgets_cite_sources_as_linked_author_and_year_not_ids():
-    from exocourse.quiz import assess_self_check, feedback_html
+    from exocourse.lessons.quiz import assess_self_check, feedback_html
 
     check = next(iter(data.self_checks("risk").values()))
     shown = feedback_html(assess_self_check(check, "A"))

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from exocourse import completion
-from exocourse.completion import Submission
+from exocourse.instructor import completion
+from exocourse.instructor.completion import Submission
 
 MODULES = ["ps1", "ps2", "ps3", "ps4"]
 MANIFEST = {
@@ -193,7 +193,7 @@ def test_a_re_grade_keeps_a_hand_grade_of_an_unchanged_answer_and_names_a_change
     import nbformat
     from nbgrader.api import Gradebook
 
-    from exocourse import manual_grades
+    from exocourse.grading import manual_grades
 
     grading = tmp_path / "grading"
     grading.mkdir()

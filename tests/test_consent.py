@@ -2,8 +2,8 @@ import html
 
 import pytest
 
-from exocourse import consent
-from exocourse.consent import InputError
+from exocourse.lessons import consent
+from exocourse.lessons.consent import InputError
 
 GOOD = None  # filled from the data's good sample
 

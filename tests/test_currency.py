@@ -11,7 +11,8 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from exocourse import currency, data, render
+from exocourse import currency, data
+from exocourse.build import render
 
 ROW = {"id": "exosome-approval", "statement": "No exosome product is approved by FDA for any use.",
        "references": ["ref-a"], "as_of": "2026-11-25", "checked": "primary-stored", "next_check": "2027-05-25",

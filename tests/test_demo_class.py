@@ -1,7 +1,7 @@
 """The demo class end to end, once per session: one fictional learner per story of the plan (15 of the 30 that
 `make demo-class` runs) through generate → release → fetch and submit → collect → autograde (sandbox, two
 processes) → manual grades → feedback → export → completion and certificates. Every count below follows from the
-fixed plan in exocourse.demo_class.PLAN; the per-case scores (ps1 of 10: right 10, partly 4+2, wrong 0+1, died 0;
+fixed plan in exocourse.instructor.demo_class.PLAN; the per-case scores (ps1 of 10: right 10, partly 4+2, wrong 0+1, died 0;
 ps2 of 14: 14, 7+2, 0+1, hostile 7+1; ps3 of 17: 17, 7+2, 0+1, pending 14; ps4 of 17: 17, 6+4, 1+2, hostile
 6+2) give the means."""
 
@@ -13,8 +13,8 @@ import sqlite3
 import pytest
 from conftest import ROOT
 
-from exocourse import demo_class
-from exocourse.learner_edition import find_leaks
+from exocourse.build.learner_edition import find_leaks
+from exocourse.instructor import demo_class
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_class")]
 SANDBOX = "1"  # grading fails closed: the sandbox is required (make test installs bubblewrap)
@@ -137,7 +137,7 @@ def test_demo_refuses_a_folder_it_did_not_make(tmp_path):
 
 def test_forgetting_a_learner_leaves_no_trace_of_them_in_the_course(demo):
     """Near the end of this file: it changes the demo's grading folder."""
-    from exocourse import learner_data
+    from exocourse.instructor import learner_data
 
     course = demo["course"]
     done = learner_data.forget(course, "demo05")

@@ -2,12 +2,12 @@ import math
 
 import pytest
 
-from exocourse import diagnostics as dx
-from exocourse.diagnostics import InputError
+from exocourse.lessons import diagnostics
+from exocourse.lessons.diagnostics import InputError
 
 
 def test_accuracy_from_a_two_by_two_table():
-    acc = dx.accuracy_from_counts(tp=90, fp=180, fn=10, tn=720)
+    acc = diagnostics.accuracy_from_counts(tp=90, fp=180, fn=10, tn=720)
     assert acc.sensitivity == pytest.approx(0.9) and acc.specificity == pytest.approx(0.8)
     assert acc.ppv == pytest.approx(90 / 270) and acc.npv == pytest.approx(720 / 730)
     assert acc.lr_positive == pytest.approx(4.5) and acc.lr_negative == pytest.approx(0.125)
@@ -15,43 +15,43 @@ def test_accuracy_from_a_two_by_two_table():
 
 
 def test_ppv_falls_as_prevalence_falls():
-    ppvs = [dx.predictive_values(p, 0.9, 0.8)[0] for p in (0.5, 0.2, 0.05, 0.01)]
+    ppvs = [diagnostics.predictive_values(p, 0.9, 0.8)[0] for p in (0.5, 0.2, 0.05, 0.01)]
     assert ppvs == sorted(ppvs, reverse=True)
 
 
 def test_npv_rises_as_prevalence_falls():
-    npvs = [dx.predictive_values(p, 0.9, 0.8)[1] for p in (0.5, 0.2, 0.05)]
+    npvs = [diagnostics.predictive_values(p, 0.9, 0.8)[1] for p in (0.5, 0.2, 0.05)]
     assert npvs == sorted(npvs)
 
 
 def test_predictive_values_agree_with_counts():
-    ppv, npv = dx.predictive_values(0.1, 0.9, 0.8)
-    acc = dx.accuracy_from_counts(90, 180, 10, 720)
+    ppv, npv = diagnostics.predictive_values(0.1, 0.9, 0.8)
+    acc = diagnostics.accuracy_from_counts(90, 180, 10, 720)
     assert (ppv, npv) == pytest.approx((acc.ppv, acc.npv))
 
 
 def test_post_test_probability_uses_odds():
-    assert dx.post_test_probability(0.25, 3) == pytest.approx(0.5)  # odds 1/3 × 3 = 1 → 50%
-    assert dx.post_test_probability(0.25, 1) == pytest.approx(0.25)
-    assert dx.post_test_probability(0.0, 10) == 0.0
+    assert diagnostics.post_test_probability(0.25, 3) == pytest.approx(0.5)  # odds 1/3 × 3 = 1 → 50%
+    assert diagnostics.post_test_probability(0.25, 1) == pytest.approx(0.25)
+    assert diagnostics.post_test_probability(0.0, 10) == 0.0
 
 
 def test_natural_frequencies_add_up_to_the_people_tested():
-    counts = dx.natural_frequencies(0.1, 0.9, 0.8)
+    counts = diagnostics.natural_frequencies(0.1, 0.9, 0.8)
     assert counts == {"true positives": 90, "false negatives": 10, "false positives": 180, "true negatives": 720}
-    assert sum(dx.natural_frequencies(0.137, 0.913, 0.777, 1000).values()) == 1000
+    assert sum(diagnostics.natural_frequencies(0.137, 0.913, 0.777, 1000).values()) == 1000
 
 
 @pytest.mark.parametrize("call", [
-    lambda: dx.predictive_values(25, 0.9, 0.8),        # percent instead of proportion
-    lambda: dx.predictive_values(0.2, -0.1, 0.8),
-    lambda: dx.predictive_values("high", 0.9, 0.8),
-    lambda: dx.accuracy_from_counts(-1, 2, 3, 4),
-    lambda: dx.accuracy_from_counts(1.5, 2, 3, 4),
-    lambda: dx.accuracy_from_counts(0, 0, 0, 5),
-    lambda: dx.post_test_probability(0.2, -3),
-    lambda: dx.confusion_at_cutpoint([1, 2], [1], 1.5),
-    lambda: dx.confusion_at_cutpoint([1, 2], [1, 1], 1.5),
+    lambda: diagnostics.predictive_values(25, 0.9, 0.8),        # percent instead of proportion
+    lambda: diagnostics.predictive_values(0.2, -0.1, 0.8),
+    lambda: diagnostics.predictive_values("high", 0.9, 0.8),
+    lambda: diagnostics.accuracy_from_counts(-1, 2, 3, 4),
+    lambda: diagnostics.accuracy_from_counts(1.5, 2, 3, 4),
+    lambda: diagnostics.accuracy_from_counts(0, 0, 0, 5),
+    lambda: diagnostics.post_test_probability(0.2, -3),
+    lambda: diagnostics.confusion_at_cutpoint([1, 2], [1], 1.5),
+    lambda: diagnostics.confusion_at_cutpoint([1, 2], [1, 1], 1.5),
 ])
 def test_bad_input_gets_a_clear_message(call):
     with pytest.raises(InputError):
@@ -60,28 +60,28 @@ def test_bad_input_gets_a_clear_message(call):
 
 def test_percent_given_for_a_proportion_says_how_to_fix_it():
     with pytest.raises(InputError, match="For 25% type 0.25"):
-        dx.predictive_values(25, 0.9, 0.8)
+        diagnostics.predictive_values(25, 0.9, 0.8)
 
 
 def test_confusion_at_cutpoint_counts_at_or_above_as_positive():
-    assert dx.confusion_at_cutpoint([1, 2, 3, 4], [0, 1, 0, 1], 2) == {"tp": 2, "fp": 1, "fn": 0, "tn": 1}
+    assert diagnostics.confusion_at_cutpoint([1, 2, 3, 4], [0, 1, 0, 1], 2) == {"tp": 2, "fp": 1, "fn": 0, "tn": 1}
 
 
 def test_roc_runs_from_corner_to_corner_and_perfect_separation_has_auc_one():
-    points = dx.roc_points([1, 2, 3, 4], [0, 0, 1, 1])
+    points = diagnostics.roc_points([1, 2, 3, 4], [0, 0, 1, 1])
     assert points[0][:2] == (0.0, 0.0) and points[-1][:2] == (1.0, 1.0)
-    assert dx.area_under_curve([1, 2, 3, 4], [0, 0, 1, 1]) == 1.0
-    assert dx.area_under_curve([1, 1, 1, 1], [0, 1, 0, 1]) == 0.5  # ties count half
+    assert diagnostics.area_under_curve([1, 2, 3, 4], [0, 0, 1, 1]) == 1.0
+    assert diagnostics.area_under_curve([1, 1, 1, 1], [0, 1, 0, 1]) == 0.5  # ties count half
 
 
 def test_synthetic_biomarker_matches_its_published_auc_within_sampling_error():
-    scores, outcomes = dx.biomarker_data()
-    assert abs(dx.area_under_curve(scores, outcomes) - 0.70) < 0.05
+    scores, outcomes = diagnostics.biomarker_data()
+    assert abs(diagnostics.area_under_curve(scores, outcomes) - 0.70) < 0.05
     assert math.isclose(sum(outcomes) / len(outcomes), 0.32, abs_tol=0.01)
 
 
 def test_predictive_value_explorer_updates_when_prevalence_moves():
-    view = dx.predictive_value_explorer()
+    view = diagnostics.predictive_value_explorer()
     before = view.readout.value
     view.controls["prevalence"].value = 40
     assert view.readout.value != before and "of whom 360 have the condition" in view.readout.value
@@ -90,7 +90,7 @@ def test_predictive_value_explorer_updates_when_prevalence_moves():
 
 
 def test_cutpoint_explorer_moves_the_star_along_the_roc():
-    view = dx.cutpoint_explorer(cutpoint=10)
+    view = diagnostics.cutpoint_explorer(cutpoint=10)
     star = view.figures["roc"].data[2]
     low = (star.x[0], star.y[0])
     view.controls["cutpoint"].value = 20
@@ -101,22 +101,22 @@ def test_cutpoint_explorer_moves_the_star_along_the_roc():
 
 def test_confusion_matrix_file_errors_are_plain(tmp_path):
     with pytest.raises(InputError, match="No file"):
-        dx.load_confusion_matrix(str(tmp_path / "nope.csv"))
+        diagnostics.load_confusion_matrix(str(tmp_path / "nope.csv"))
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n")
     with pytest.raises(InputError, match="2×2"):
-        dx.load_confusion_matrix(str(bad))
+        diagnostics.load_confusion_matrix(str(bad))
 
 
 def test_explorer_starts_at_the_values_the_lesson_uses():
-    view = dx.predictive_value_explorer(prevalence=0.30, sensitivity=0.90, specificity=0.35)
+    view = diagnostics.predictive_value_explorer(prevalence=0.30, sensitivity=0.90, specificity=0.35)
     assert view.controls["specificity"].value == 35
     assert "false positives: 455" in view.figures["patients"].layout.annotations[0].text  # the picture's key
 
 
 def test_patient_picture_is_one_trace_whose_marker_arrays_a_slider_restyles():
     """The 1,000-patient picture repaints by restyling one trace (one batch_update), never by adding traces."""
-    view = dx.predictive_value_explorer(prevalence=0.30, sensitivity=0.90, specificity=0.35)
+    view = diagnostics.predictive_value_explorer(prevalence=0.30, sensitivity=0.90, specificity=0.35)
     figure = view.figures["patients"]
     assert len(figure.data) == 1
     trace = figure.data[0]
@@ -138,4 +138,4 @@ def test_patient_picture_is_one_trace_whose_marker_arrays_a_slider_restyles():
 
 def test_patient_marks_refuses_counts_that_do_not_add_up_to_1000():
     with pytest.raises(InputError, match="add up to 1000"):
-        dx.patient_marks({"true positives": 1, "false negatives": 1, "false positives": 1, "true negatives": 1})
+        diagnostics.patient_marks({"true positives": 1, "false negatives": 1, "false positives": 1, "true negatives": 1})

@@ -10,7 +10,9 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from exocourse import evaluation, manifest
+from exocourse import manifest
+from exocourse.instructor import evaluation_summary
+from exocourse.lessons import evaluation_form
 
 M = manifest.load_manifest(ROOT)
 SOURCE = ROOT / "assignments/source/evaluation/evaluation.ipynb"
@@ -22,7 +24,7 @@ FIELDS = {"relevance", "objectives_met_biology", "objectives_met_uses", "objecti
 def filled(answers: dict, legacy_code: str | None = None) -> nbformat.NotebookNode:
     """The evaluation notebook with `answers` (field -> what the learner typed) after their labels; with
     `legacy_code`, also a code cell as an evaluation in the earlier (Python-value) format had."""
-    nb = evaluation.fill_answers(nbformat.read(SOURCE, as_version=4), answers, M)
+    nb = evaluation_form.fill_answers(nbformat.read(SOURCE, as_version=4), answers, M)
     if legacy_code:
         nb.cells.insert(-2, nbformat.v4.new_code_cell(legacy_code))
     return nb
@@ -68,18 +70,18 @@ def course(tmp_path):
 
 def test_the_notebook_has_one_labelled_answer_for_every_question():
     nb = nbformat.read(SOURCE, as_version=4)
-    assert set(evaluation.parse_text_answers(nbformat.writes(nb), M)) == FIELDS
+    assert set(evaluation_form.parse_text_answers(nbformat.writes(nb), M)) == FIELDS
     assert {f"objectives_met_{m['module']}" for m in M["modules"]} <= FIELDS
     answer_cells = [c for c in nb.cells if c.get("id", "").startswith("answer-")]
     assert all(c.cell_type == "markdown" and "nbgrader" not in c.metadata for c in answer_cells)  # editable text
-    for label in evaluation.answer_labels(M).values():
+    for label in evaluation_form.answer_labels(M).values():
         assert sum(f"✎ {label}" in c.source for c in answer_cells) == 1, label
 
 
 def test_the_notebook_asks_for_plain_words_not_python_values():
     nb = nbformat.read(SOURCE, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert [c.source for c in code] == ["from exocourse.evaluation import review_my_answers\nreview_my_answers()"]
+    assert [c.source for c in code] == ["from exocourse.lessons.evaluation_form import review_my_answers\nreview_my_answers()"]
     assert code[0].metadata["jupyter"]["source_hidden"] is True
     text = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for python in ("None", "True", "capital T", "in quotes", "triple quotes", "attest_hours", "objectives_met_"):
@@ -88,14 +90,14 @@ def test_the_notebook_asks_for_plain_words_not_python_values():
 
 
 def test_the_untouched_notebook_gives_no_answers_and_no_problems():
-    answers, problems = evaluation.clean_answers(evaluation.read_notebook_answers(SOURCE.read_text(), M), M)
+    answers, problems = evaluation_form.clean_answers(evaluation_form.read_notebook_answers(SOURCE.read_text(), M), M)
     assert problems == [] and all(value is None for value in answers.values())
 
 
 def test_answers_are_parsed_and_checked_without_running_learner_code(course):
     marker = Path("/tmp/exocourse-evaluation-pwned")
     marker.unlink(missing_ok=True)
-    responses = {r["learner"]: r for r in evaluation.read_responses(course)}
+    responses = {r["learner"]: r for r in evaluation_summary.read_responses(course)}
     assert not marker.exists()
     assert list(responses) == ["zq_ada", "zq_ben", "zq_cy", "zq_dee", "zq_eve"]
     ada, ben, cy, dee, eve = responses.values()
@@ -122,16 +124,16 @@ def test_an_evaluation_in_the_earlier_python_format_is_still_read(tmp_path):
     folder = root / "grading/submitted/zq_old/evaluation"
     folder.mkdir(parents=True)
     nbformat.write(old, folder / "evaluation.ipynb")
-    (response,) = evaluation.read_responses(root)
+    (response,) = evaluation_summary.read_responses(root)
     assert (response["relevance"], response["hours_spent"], response["attest_hours"]) == (4, 7.5, True)
     assert (response["commercial_bias"], response["comments"], response["problems"]) == ("no", "Good.", [])
-    assert evaluation.attested_hours(root) == {"zq_old": 7.5}
+    assert evaluation_summary.attested_hours(root) == {"zq_old": 7.5}
 
 
 def test_attested_hours_are_as_the_learner_gave_them_and_need_the_attestation(course):
     # ben reported 720 min = 12 h: reported as 12 (the completion report caps the credit). cy attested with
     # "I attest". dee's time is a range, eve's is not a time: neither is recorded, and the reason says why.
-    hours = evaluation.attested_hours(course)
+    hours = evaluation_summary.attested_hours(course)
     assert hours == {"zq_ada": 8.5, "zq_ben": 12.0, "zq_cy": 6.0}
     assert hours.not_recorded["zq_dee"].startswith("the evaluation's answer was not clear: Time spent: “8-10 hours”")
     assert set(hours.not_recorded) == {"zq_dee", "zq_eve"}
@@ -140,7 +142,7 @@ def test_attested_hours_are_as_the_learner_gave_them_and_need_the_attestation(co
 def test_a_time_given_but_not_attested_is_not_recorded_and_says_why(tmp_path):
     root = make_course(tmp_path, {"zq_no": {"hours_spent": "9 hours", "attest_hours": "no"},
                                   "zq_blank": {"hours_spent": "9 hours"}, "zq_none": {}})
-    hours = evaluation.attested_hours(root)
+    hours = evaluation_summary.attested_hours(root)
     assert hours == {}
     assert hours.not_recorded == {"zq_no": "the learner answered no to the attestation in the evaluation",
                                   "zq_blank": "the learner gave a time but did not attest it in the evaluation",
@@ -151,13 +153,13 @@ def test_a_time_given_but_not_attested_is_not_recorded_and_says_why(tmp_path):
     (True, True), (False, False), ("yes", True), ("Yes.", True), ("y", True), (" True ", True), ("I attest", True),
     ("yes, I attest", True), ("no", False), ("N", False), ("No.", False)])
 def test_the_attestation_reads_yes_or_no_in_any_usual_form(typed, attested):
-    answers, problems = evaluation.clean_answers({"attest_hours": typed}, M)
+    answers, problems = evaluation_form.clean_answers({"attest_hours": typed}, M)
     assert answers["attest_hours"] is attested and problems == []
 
 
 @pytest.mark.parametrize("typed", ["maybe", "yes and no", "?", 1])
 def test_an_unclear_attestation_counts_as_unanswered_with_a_reason(typed):
-    answers, problems = evaluation.clean_answers({"attest_hours": typed}, M)
+    answers, problems = evaluation_form.clean_answers({"attest_hours": typed}, M)
     assert answers["attest_hours"] is None
     assert problems == [f"Attestation of your time: “{typed}” is not clear, so it counts as unanswered; type yes to "
                         "attest the time you gave, or no."]
@@ -168,7 +170,7 @@ def test_an_unclear_attestation_counts_as_unanswered_with_a_reason(typed):
     ("1.5 hours", 1.5), ("8 h 30 min", 8.5), ("8h30m", 8.5), ("about 9 hours", 9.0), ("~9h", 9.0), ("1:30", 1.5),
     ("9 hours.", 9.0), (8.5, 8.5), (12, 12.0)])
 def test_the_time_spent_reads_hours_or_minutes_as_typed(typed, hours):
-    answers, problems = evaluation.clean_answers({"hours_spent": typed}, M)
+    answers, problems = evaluation_form.clean_answers({"hours_spent": typed}, M)
     assert answers["hours_spent"] == pytest.approx(hours) and problems == []
 
 
@@ -178,7 +180,7 @@ def test_the_time_spent_reads_hours_or_minutes_as_typed(typed, hours):
     ("0", "greater than 0"), ("8 30", "type the time as a number of hours"), (float("nan"), "greater than 0"),
     ("over 10 hours", "type the time as a number of hours")])
 def test_an_unclear_time_counts_as_unanswered_and_says_what_to_type(typed, reason):
-    answers, problems = evaluation.clean_answers({"hours_spent": typed}, M)
+    answers, problems = evaluation_form.clean_answers({"hours_spent": typed}, M)
     assert answers["hours_spent"] is None and len(problems) == 1
     assert problems[0].startswith("Time spent: “") and reason in problems[0]
 
@@ -187,16 +189,16 @@ def test_an_unclear_time_counts_as_unanswered_and_says_what_to_type(typed, reaso
     ("4", 4), ("4/5", 4), ("3 out of 5", 3), ("5 - fully", 5), ("5 (fully)", 5), ("mostly", 4), ("Fully", 5),
     ("a little", 2), (" 1 ", 1), (2, 2), ("4.5", None), ("4 or 5", None), ("7", None), ("good", None), (True, None)])
 def test_ratings_read_a_number_or_the_scale_word(typed, rating):
-    answers, problems = evaluation.clean_answers({"relevance": typed}, M)
+    answers, problems = evaluation_form.clean_answers({"relevance": typed}, M)
     assert answers["relevance"] == rating and len(problems) == (rating is None)
 
 
 def test_practice_change_offers_not_applicable():
-    answers, problems = evaluation.clean_answers({"practice_change": "e"}, M)
+    answers, problems = evaluation_form.clean_answers({"practice_change": "e"}, M)
     assert answers["practice_change"] == "E" and problems == []
     for typed in ("(C)", "a)", "B. No: my practice already matches"):
-        assert evaluation.clean_answers({"practice_change": typed}, M)[0]["practice_change"] == typed.strip("(")[0].upper()
-    _, problems = evaluation.clean_answers({"practice_change": "F"}, M)
+        assert evaluation_form.clean_answers({"practice_change": typed}, M)[0]["practice_change"] == typed.strip("(")[0].upper()
+    _, problems = evaluation_form.clean_answers({"practice_change": "F"}, M)
     assert problems == ["Change in your practice: “F” is not clear, so it counts as unanswered; type one letter from "
                         "A to E."]
     text = "".join(cell.source for cell in nbformat.read(SOURCE, as_version=4).cells)
@@ -204,9 +206,9 @@ def test_practice_change_offers_not_applicable():
 
 
 def test_commercial_bias_reads_yes_or_no_and_keeps_the_comment():
-    answers, problems = evaluation.clean_answers({"commercial_bias": "Yes", "commercial_bias_details": "Lesson 2"}, M)
+    answers, problems = evaluation_form.clean_answers({"commercial_bias": "Yes", "commercial_bias_details": "Lesson 2"}, M)
     assert (answers["commercial_bias"], answers["commercial_bias_details"], problems) == ("yes", "Lesson 2", [])
-    answers, problems = evaluation.clean_answers({"commercial_bias": "not sure"}, M)
+    answers, problems = evaluation_form.clean_answers({"commercial_bias": "not sure"}, M)
     assert answers["commercial_bias"] is None and problems == [
         "Commercial bias: “not sure” is not clear, so it counts as unanswered; type yes or no."]
 
@@ -214,11 +216,11 @@ def test_commercial_bias_reads_yes_or_no_and_keeps_the_comment():
 def test_a_learner_who_deletes_the_label_still_has_the_answer_read():
     nb = nbformat.read(SOURCE, as_version=4)
     next(c for c in nb.cells if c.get("id") == "answer-relevance").source = "4"
-    assert evaluation.parse_text_answers(nbformat.writes(nb), M)["relevance"] == "4"
+    assert evaluation_form.parse_text_answers(nbformat.writes(nb), M)["relevance"] == "4"
 
 
 def test_anonymous_summary_has_exact_counts(course):
-    summary = evaluation.anonymous_summary(evaluation.read_responses(course), M)
+    summary = evaluation_summary.anonymous_summary(evaluation_summary.read_responses(course), M)
     assert summary["responses"] == 5
     relevance = summary["ratings"]["relevance"]
     assert relevance["counts"] == {1: 0, 2: 0, 3: 0, 4: 2, 5: 1} and relevance["answered"] == 3
@@ -238,18 +240,18 @@ def test_hours_are_reported_as_bands_median_and_iqr_never_min_or_max(tmp_path):
     # 5.5 and 10.5 h are the extremes: a minimum or maximum would single out those two learners.
     responses = [{"learner": f"zq_{n}", "hours_spent": h, "attest_hours": True}
                  for n, h in enumerate([10.5, 6.0, 8.0, 5.5, 10.0])]
-    hours = evaluation.anonymous_summary(responses, M)["hours_spent"]
+    hours = evaluation_summary.anonymous_summary(responses, M)["hours_spent"]
     assert hours["bands"] == {"under 6 h": 1, "6 to under 8 h": 1, "8 to 10 h": 2, "over 10 h": 1}
     assert (hours["median"], hours["iqr"]) == (8.0, (6.0, 10.0)) and "min" not in hours and "max" not in hours
-    summary = evaluation.anonymous_summary(responses, M)
-    text = evaluation.summary_markdown(summary) + evaluation.summary_csv(summary)
+    summary = evaluation_summary.anonymous_summary(responses, M)
+    text = evaluation_summary.summary_markdown(summary) + evaluation_summary.summary_csv(summary)
     assert "Median 8 h (interquartile range 6–10 h)." in text and "| 8 to 10 h | 2 |" in text
     assert "5.5" not in text and "10.5" not in text
 
 
 def test_the_export_contains_no_learner_id(course, tmp_path):
-    summary = evaluation.anonymous_summary(evaluation.read_responses(course), M)
-    csv_path, md_path = evaluation.export(summary, tmp_path / "out")
+    summary = evaluation_summary.anonymous_summary(evaluation_summary.read_responses(course), M)
+    csv_path, md_path = evaluation_summary.export(summary, tmp_path / "out")
     for path in (csv_path, md_path):
         text = path.read_text(encoding="utf-8")
         assert "More cases, please." in text
@@ -264,18 +266,18 @@ def test_shuffling_the_learners_does_not_change_the_summary_or_export(tmp_path):
     assert shuffled != names
     # Same answers under other ids, in another order: identical summary and identical files.
     renamed = {f"zz_{n:02d}": LEARNERS[old] for n, old in enumerate(reversed(shuffled))}
-    first = evaluation.anonymous_summary(evaluation.read_responses(make_course(tmp_path / "a", LEARNERS)), M)
-    second = evaluation.anonymous_summary(evaluation.read_responses(make_course(tmp_path / "b", renamed)), M)
-    third = evaluation.anonymous_summary(list(reversed(evaluation.read_responses(make_course(tmp_path / "c",
+    first = evaluation_summary.anonymous_summary(evaluation_summary.read_responses(make_course(tmp_path / "a", LEARNERS)), M)
+    second = evaluation_summary.anonymous_summary(evaluation_summary.read_responses(make_course(tmp_path / "b", renamed)), M)
+    third = evaluation_summary.anonymous_summary(list(reversed(evaluation_summary.read_responses(make_course(tmp_path / "c",
                                                                                             LEARNERS)))), M)
     # cy's own id in a comment is removed whatever it is, so the comments match too.
     assert first == third
-    assert evaluation.summary_csv(first) == evaluation.summary_csv(third)
+    assert evaluation_summary.summary_csv(first) == evaluation_summary.summary_csv(third)
     assert {k: v for k, v in first.items() if k != "comments"} == {k: v for k, v in second.items() if k != "comments"}
 
 
 def test_the_cli_writes_the_summary_into_grading(course):
-    assert evaluation.main([str(course)]) == 0
+    assert evaluation_summary.main([str(course)]) == 0
     text = (course / "grading/evaluation_summary.md").read_text(encoding="utf-8")
     assert "5 evaluation(s) submitted" in text and "| Relevance to my practice | 0 | 0 | 0 | 2 | 1 | 3 | 4.33 |" in text
     assert (course / "grading/evaluation_summary.csv").read_text(encoding="utf-8").startswith(
@@ -285,32 +287,32 @@ def test_the_cli_writes_the_summary_into_grading(course):
 def test_review_my_answers_reads_the_saved_notebook_and_says_what_to_fix(tmp_path, capsys):
     saved = tmp_path / "evaluation.ipynb"
     nbformat.write(filled({"relevance": "9", "practice_change": "A", "hours_spent": "8 hours"}), saved)
-    evaluation.review_my_answers(manifest=M, notebook=saved)
+    evaluation_form.review_my_answers(manifest=M, notebook=saved)
     out = capsys.readouterr().out
     assert "Relevance: “9” is not clear" in out and "did not attest" in out and "Traceback" not in out
     nbformat.write(filled({"relevance": "4", "hours_spent": "8 hours", "attest_hours": "yes"}), saved)
-    evaluation.review_my_answers(manifest=M, notebook=saved)
+    evaluation_form.review_my_answers(manifest=M, notebook=saved)
     assert "Thank you: 3 answer(s)" in capsys.readouterr().out
     nbformat.write(filled({}), saved)
-    evaluation.review_my_answers(manifest=M, notebook=saved)
+    evaluation_form.review_my_answers(manifest=M, notebook=saved)
     assert "No answers found yet" in capsys.readouterr().out
     saved.write_text("{not a notebook")  # nonsense in: a friendly line out, never a traceback
-    evaluation.review_my_answers(manifest=M, notebook=saved)
-    evaluation.review_my_answers(manifest=M, notebook=tmp_path / "missing.ipynb")
+    evaluation_form.review_my_answers(manifest=M, notebook=saved)
+    evaluation_form.review_my_answers(manifest=M, notebook=tmp_path / "missing.ipynb")
     out = capsys.readouterr().out
     assert "Traceback" not in out and out.count("submit it as it is") == 1 and "No answers found yet" in out
 
 
 def test_review_my_answers_still_checks_an_older_copy_that_passes_its_values(capsys):
-    evaluation.review_my_answers({"relevance": 9, "practice_change": "A", "hours_spent": 8}, M)
+    evaluation_form.review_my_answers({"relevance": 9, "practice_change": "A", "hours_spent": 8}, M)
     out = capsys.readouterr().out
     assert "Relevance: “9” is not clear" in out and "did not attest" in out
 
 
 def test_no_submissions_gives_an_empty_summary(tmp_path):
     root = make_course(tmp_path, {})
-    assert evaluation.read_responses(root) == [] and evaluation.attested_hours(root) == {}
-    summary = evaluation.anonymous_summary([], M)
+    assert evaluation_summary.read_responses(root) == [] and evaluation_summary.attested_hours(root) == {}
+    summary = evaluation_summary.anonymous_summary([], M)
     assert summary["responses"] == 0 and summary["hours_spent"]["median"] is None
     assert set(summary["hours_spent"]["bands"].values()) == {0}
-    assert "No learner reported hours." in evaluation.summary_markdown(summary)
+    assert "No learner reported hours." in evaluation_summary.summary_markdown(summary)

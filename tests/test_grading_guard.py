@@ -1,4 +1,4 @@
-"""The unsandboxed grader's safety net (exocourse.grading_guard): whatever a learner's code does to the gradebook
+"""The unsandboxed grader's safety net (exocourse.grading.guard): whatever a learner's code does to the gradebook
 and the course files between `before` and `after` is put back exactly and reported; the learner's own working
 copy and runtime log are theirs; a change to the grading environment stops the run."""
 
@@ -11,8 +11,8 @@ import sqlite3
 
 import pytest
 
-from exocourse import grader_kernel, grading_guard
-from exocourse.grading_guard import EnvironmentTampered, Snapshot
+from exocourse.grading import guard, kernel
+from exocourse.grading.guard import EnvironmentTampered, Snapshot
 
 
 def _tree_digest(root):
@@ -128,29 +128,29 @@ def test_a_changed_grading_environment_stops_the_run_after_restoring_the_course(
 @pytest.mark.parametrize("value,wanted", [("1", True), ("auto", True), ("", True), ("0", False), ("off", False)])
 def test_only_an_explicit_zero_switches_the_sandbox_off(monkeypatch, value, wanted):
     monkeypatch.setenv("EXOCOURSE_SANDBOX", value)
-    assert grader_kernel.sandbox_wanted() is wanted
+    assert kernel.sandbox_wanted() is wanted
 
 
 def test_autograde_refuses_without_a_working_sandbox_and_other_commands_go_on(monkeypatch, capsys, tmp_path):
     from traitlets.config import Config
 
     monkeypatch.delenv("EXOCOURSE_SANDBOX", raising=False)
-    monkeypatch.setattr(grader_kernel, "sandbox_probe", lambda: (None, "bubblewrap (bwrap) is not installed"))
+    monkeypatch.setattr(kernel, "sandbox_probe", lambda: (None, "bubblewrap (bwrap) is not installed"))
     with pytest.raises(SystemExit) as stopped:
-        grader_kernel.configure(Config(), argv=["/venv/bin/nbgrader", "autograde", "ps1"])
+        kernel.configure(Config(), argv=["/venv/bin/nbgrader", "autograde", "ps1"])
     assert stopped.value.code == 2
     message = capsys.readouterr().err
     assert message.startswith("error: autograding refused") and "apt-get install bubblewrap" in message
     assert "EXOCOURSE_SANDBOX=0" in message and "hub" in message
     config = Config()  # generate_assignment, feedback, formgrader: no learner code runs, so they go on
-    assert grader_kernel.configure(config, argv=["/venv/bin/nbgrader", "generate_assignment", "ps1"]) == \
-        grader_kernel.KERNEL_SANDBOXED  # and should anything grade, the sandboxed kernel refuses to start
+    assert kernel.configure(config, argv=["/venv/bin/nbgrader", "generate_assignment", "ps1"]) == \
+        kernel.KERNEL_SANDBOXED  # and should anything grade, the sandboxed kernel refuses to start
     monkeypatch.setenv("EXOCOURSE_SANDBOX", "0")
-    monkeypatch.setattr(grading_guard, "_LOCK", None)  # released again (closed) when the test ends
+    monkeypatch.setattr(guard, "_LOCK", None)  # released again (closed) when the test ends
     config = Config()
     config.CourseDirectory.db_url = f"sqlite:///{tmp_path}/grading/gradebook.db"
-    assert grader_kernel.configure(config, argv=["/usr/lib/python3/nbgrader/__main__.py", "autograde", "ps1"]) == \
-        grader_kernel.KERNEL_AUDITED
+    assert kernel.configure(config, argv=["/usr/lib/python3/nbgrader/__main__.py", "autograde", "ps1"]) == \
+        kernel.KERNEL_AUDITED
     assert "WARNING: grading WITHOUT the sandbox" in capsys.readouterr().err
     with open(tmp_path / "grading/.unsandboxed-grading.lock") as other:  # a second grading process must wait
         with pytest.raises(BlockingIOError):
@@ -162,7 +162,7 @@ def test_autograde_refuses_without_a_working_sandbox_and_other_commands_go_on(mo
 def test_learner_groups_give_every_learner_to_exactly_one_grading_process(ids):
     from fnmatch import fnmatchcase
 
-    from exocourse.classrun import learner_groups
+    from exocourse.grading.batch import learner_groups
 
     groups = learner_groups(ids, processes=4)
     assert 1 <= len(groups) <= 4

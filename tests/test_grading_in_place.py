@@ -15,9 +15,9 @@ import subprocess
 
 import pytest
 
-from exocourse import classrun
-from exocourse.grader_kernel import sandbox_probe
-from exocourse.hostile import build_class
+from exocourse.grading import batch
+from exocourse.grading.fixtures.simulated_class import build_class
+from exocourse.grading.kernel import sandbox_probe
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("in-place")]
 HONEST = {"a_correct": 7, "a_partly_right": 4, "b_untouched": 0}  # ps1's exact automatic scores (of 7)
@@ -30,7 +30,7 @@ def _grade(folder, shell, learners, sandbox):
     release = folder / "assignments/release/ps1/ps1.ipynb"
     cases = {learner.learner_id: learner for learner in build_class(source, release)}
     for learner_id in learners:
-        classrun.submit(folder, "ps1", learner_id, cases[learner_id].notebook)
+        batch.submit(folder, "ps1", learner_id, cases[learner_id].notebook)
     env = {**shell, "EXOCOURSE_SANDBOX": sandbox}
     graded = subprocess.run([folder / ".venv/bin/nbgrader", "autograde", "ps1"], cwd=folder, env=env,
                             capture_output=True, text=True)

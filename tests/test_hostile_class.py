@@ -1,4 +1,4 @@
-"""Hostile classes, generated from each assignment's source (exocourse.hostile) and graded by nbgrader in two
+"""Hostile classes, generated from each assignment's source (exocourse.grading.fixtures.simulated_class) and graded by nbgrader in two
 modes; every test below reads those runs.
 
 * **sandboxed** (EXOCOURSE_SANDBOX=1, two processes over disjoint learner groups): on every graded assignment the
@@ -23,10 +23,11 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from exocourse import classrun, integrity, manifest
-from exocourse.grader_kernel import sandbox_probe
-from exocourse.hostile import build_class
-from exocourse.learner_edition import find_leaks
+from exocourse import manifest
+from exocourse.build.learner_edition import find_leaks
+from exocourse.grading import batch, integrity
+from exocourse.grading.fixtures.simulated_class import build_class
+from exocourse.grading.kernel import sandbox_probe
 
 pytestmark = [pytest.mark.slow]
 # Every graded assignment (the module problem sets, the pre-test and the post-test); the evaluation has no tests.
@@ -60,20 +61,20 @@ def _grade(tmp_path_factory, mode):
                         "bubblewrap with apt-get; or set EXOCOURSE_SKIP_SANDBOX=1 to skip these tests knowingly")
     results = {}
     for assignment, everything in CLASSES[mode].items():
-        course = classrun.scratch_course(ROOT, tmp_path_factory.mktemp(f"{mode}-{assignment}"))
+        course = batch.scratch_course(ROOT, tmp_path_factory.mktemp(f"{mode}-{assignment}"))
         # 10 s, not 5: ps4 computes a reading grade, whose dictionary takes 1–4 s to load on a busy 2-core machine.
-        env = classrun.environment(cell_timeout=10 if assignment == "ps4" else 5, sandbox=MODES[mode])
-        classrun.nbgrader(course, env, "generate_assignment", assignment, "--force", check=True)
+        env = batch.environment(cell_timeout=10 if assignment == "ps4" else 5, sandbox=MODES[mode])
+        batch.nbgrader(course, env, "generate_assignment", assignment, "--force", check=True)
         source = next((course / "assignments/source" / assignment).glob("*.ipynb"))
         release = course / "assignments/release" / assignment / source.name
         learners = {learner.learner_id: learner for learner in _learners(source, release, everything)}
         for learner in learners.values():
-            classrun.submit(course, assignment, learner.learner_id, learner.notebook)
+            batch.submit(course, assignment, learner.learner_id, learner.notebook)
         protected = [course / "course.yml", course / "data/datapackage.json",
                      course / "grading/submitted/a_correct" / assignment / source.name]
         before = {p: _digest(p) for p in protected}
-        classrun.autograde(course, assignment, env)
-        classrun.feedback(course, assignment, env)
+        batch.autograde(course, assignment, env)
+        batch.feedback(course, assignment, env)
         results[assignment] = (course, learners, integrity.report(course, assignment), before, env)
     return results
 
@@ -140,7 +141,7 @@ def test_dead_kernels_are_flagged_for_manual_review(graded):
 
 def test_integrity_command_prints_one_line_per_flag_and_exits_nonzero(graded):
     course, _learners, report, _before, env = graded[ATTACKED]
-    result = subprocess.run([sys.executable, "-m", "exocourse.integrity", ATTACKED, str(course)],
+    result = subprocess.run([sys.executable, "-m", "exocourse.grading.integrity", ATTACKED, str(course)],
                             capture_output=True, text=True, env=env)
     assert result.returncode == 1
     lines = result.stdout.strip().splitlines()
@@ -216,11 +217,11 @@ def test_regrading_is_idempotent_and_keeps_manual_grades(sandboxed):
         auto_before = notebook.code_score
         name = manual.cell.name
     feedback_html = course / "grading/feedback/a_correct" / assignment
-    classrun.autograde(course, assignment, env, groups=("a_correct",))
-    classrun.feedback(course, assignment, env)
+    batch.autograde(course, assignment, env, groups=("a_correct",))
+    batch.feedback(course, assignment, env)
     first = {p.name: p.read_text() for p in feedback_html.glob("*.html")}
-    classrun.autograde(course, assignment, env, groups=("a_correct",))
-    classrun.feedback(course, assignment, env)
+    batch.autograde(course, assignment, env, groups=("a_correct",))
+    batch.feedback(course, assignment, env)
     second = {p.name: p.read_text() for p in feedback_html.glob("*.html")}
     with Gradebook(db) as gradebook:
         notebook = gradebook.find_submission(assignment, "a_correct").notebooks[0]

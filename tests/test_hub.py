@@ -488,7 +488,7 @@ def check_nobody_in_the_course_is_a_hub_admin(hub, journey):
 def learner_edition_repo(hub: dict) -> Path:
     """The learner edition as a git repository a learner's account can read (what a program publishes)."""
     edition = hub["run_dir"] / "edition" / "exo101-learner"
-    subprocess.run([sys.executable, "-m", "exocourse.learner_edition", str(edition)], cwd=ROOT, check=True,
+    subprocess.run([sys.executable, "-m", "exocourse.build.learner_edition", str(edition)], cwd=ROOT, check=True,
                    capture_output=True)
     git = ["git", "-c", "user.name=course", "-c", "user.email=course@example.org", "-c", "init.defaultBranch=main"]
     subprocess.run([*git, "init", "--quiet"], cwd=edition, check=True)

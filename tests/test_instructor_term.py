@@ -19,9 +19,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from exocourse import demo_class
-from exocourse.grader_kernel import sandbox_probe
-from exocourse.hostile import Assignment, build_class
+from exocourse.grading.fixtures.simulated_class import Assignment, build_class
+from exocourse.grading.kernel import sandbox_probe
+from exocourse.instructor import demo_class
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("in-place")]
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from exocourse.grader_kernel import Monitor, bwrap_command, submission_context
-from exocourse.integrity import scan_code
+from exocourse.grading.integrity import scan_code
+from exocourse.grading.kernel import Monitor, bwrap_command, submission_context
 
 NAMES = {"check_answer", "check_form", "grading", "importlib", "load_nta_sample", "median_diameter_nm"}
 
@@ -77,7 +77,7 @@ def test_grading_kernel_tracebacks_quote_no_source(tmp_path):
     import nbformat
     from nbclient import NotebookClient
 
-    from exocourse.grader_kernel import KERNEL_AUDITED, install_kernelspecs
+    from exocourse.grading.kernel import KERNEL_AUDITED, install_kernelspecs
 
     install_kernelspecs()
     source = "### BEGIN HIDDEN TESTS\nsecret_key = 'abc123'\nraise ValueError('boom')\n### END HIDDEN TESTS"
@@ -106,7 +106,7 @@ def test_monitor_in_place_allows_the_environment_inside_the_course_but_nothing_e
     monitor.audit("open", (str(course / ".venv/lib/python3.11/site-packages/IPython/core/logger.py"), "r", 0))
     monitor.audit("os.listdir", (str(course / ".venv/lib/python3.11/site-packages/psutil"),))
     package = Path(__import__("exocourse").__file__).parent
-    monitor.audit("open", (str(package / "biology.py"), "r", 0))
+    monitor.audit("open", (str(package / "lessons/biology.py"), "r", 0))
     monitor.audit("open", (str(course / "grading/gradebook.db"), "r", 0))  # sys.path holds the course root: still flagged
     monitor.audit("open", (str(course / ".venv/lib/python3.11/site-packages/x.py"), "w", 0))  # writes never allowed
     os.close(fd)

@@ -11,9 +11,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from exocourse import cli
-from exocourse import item_analysis as ia
 from exocourse.answers import digest
-from exocourse.learner_edition import with_python_on_path
+from exocourse.grading.env import with_python_on_path
+from exocourse.instructor import item_analysis
 
 ITEMS = ("t1_origin", "t2_claim", "t3_ppv")  # two multiple-choice items (keys B and C) and a number item
 STUB = "# Type your answer here, as in the example above, then run this cell."
@@ -122,12 +122,12 @@ def course(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def six(course):
-    return ia.analyse_assignment(course, "quiz")
+    return item_analysis.analyse_assignment(course, "quiz")
 
 
 @pytest.fixture(scope="module")
 def twelve(course):
-    return ia.analyse_assignment(course, "quiz12")
+    return item_analysis.analyse_assignment(course, "quiz12")
 
 
 def _rows(report) -> dict:
@@ -136,7 +136,7 @@ def _rows(report) -> dict:
 
 # ------------------------------------------------------------------------------------ six learners, by hand ---
 def test_groups_are_27_percent_rounded_half_up_at_least_one():
-    assert [ia.group_size(n) for n in (1, 2, 6, 12, 50, 100)] == [1, 1, 2, 3, 14, 27]  # 27% of 50 = 13.5 -> 14
+    assert [item_analysis.group_size(n) for n in (1, 2, 6, 12, 50, 100)] == [1, 1, 2, 3, 14, 27]  # 27% of 50 = 13.5 -> 14
 
 
 def test_only_autograded_items_are_analysed_in_notebook_order(six):
@@ -181,9 +181,9 @@ def test_upper_lower_index_uses_groups_sorted_by_total_then_learner_id(six):
 def test_option_shares_are_read_from_submitted_notebooks_without_running_them(six, course):
     rows = _rows(six)
     # q1: eli typed "A", ben "b" (read as B), the rest "B".
-    assert rows["t1_origin"]["options"] == {"A": 1, "B": 5, "C": 0, "D": 0, ia.NO_VALID_ANSWER: 0, ia.NOT_READ: 0}
+    assert rows["t1_origin"]["options"] == {"A": 1, "B": 5, "C": 0, "D": 0, item_analysis.NO_VALID_ANSWER: 0, item_analysis.NOT_READ: 0}
     # q2: ada, ben (" C "), eli chose C; cy "d"; dee typed code (not a plain value), fay left the stub.
-    assert rows["t2_claim"]["options"] == {"A": 0, "B": 0, "C": 3, "D": 1, ia.NO_VALID_ANSWER: 2, ia.NOT_READ: 0}
+    assert rows["t2_claim"]["options"] == {"A": 0, "B": 0, "C": 3, "D": 1, item_analysis.NO_VALID_ANSWER: 2, item_analysis.NOT_READ: 0}
     assert rows["t2_claim"]["top"]["D"] == 1 and rows["t2_claim"]["bottom"]["D"] == 0  # cy is in the top group
     assert rows["t3_ppv"]["options"] is None  # a number item has no options
     assert not (course / "pwned").exists()  # dee's code never ran
@@ -205,26 +205,26 @@ def test_six_learners_flags_in_plain_language(six):
 
 def test_fewer_than_ten_learners_says_the_statistics_are_not_yet_meaningful(six):
     assert not six["meaningful"]
-    assert ia.not_meaningful(six) == (
+    assert item_analysis.not_meaningful(six) == (
         "Fewer than 10 learners have been graded on every item (6), so these statistics are not yet meaningful: "
         "read them as counts, and do not change, drop or rescore an item on their strength.")
 
 
 def test_cli_writes_markdown_csv_and_an_accessible_html_page(course, six):
-    assert ia.main(["quiz", "--course", str(course)]) == 0
+    assert item_analysis.main(["quiz", "--course", str(course)]) == 0
     folder = course / "grading" / "item_analysis"
     md = (folder / "quiz.md").read_text(encoding="utf-8")
     assert md.splitlines()[:6] == [
         "# Item analysis: quiz", "",
         "6 learner(s) submitted quiz. Graded on every item with graded answers: 6; these are used for "
         "discrimination and the upper-lower index (top and bottom groups of 2).", "",
-        f"> **Not yet meaningful:** {ia.not_meaningful(six)}", ""]
+        f"> **Not yet meaningful:** {item_analysis.not_meaningful(six)}", ""]
     assert "| Question 1 (t1_origin) | 1 | 6 | 0.83 | -0.11 | 0.50 | 3 |" in md
     assert "| Question 3 (t3_ppv) | 1 | 6 | 0.33 | 0.25 | 1.00 | none |" in md
     assert "## Options of Question 2 (t2_claim): keyed answer C" in md and "| C (key) | 3 | 50% | 1 | 1 |" in md
     assert "| no valid answer | 2 | 33% | 0 | 1 |" in md and "**Text version:** 3 item(s), 2 flagged." in md
     csv_lines = (folder / "quiz.csv").read_text(encoding="utf-8").splitlines()
-    assert csv_lines[0] == ",".join(ia.COLUMNS)
+    assert csv_lines[0] == ",".join(item_analysis.COLUMNS)
     assert csv_lines[3].startswith("quiz,t3_ppv,Question 3,1.0,6,0.333,0.25,1.0,,,")
     assert "A=1; B (key)=5; C=0; D=0; no valid answer=0" in csv_lines[1]
     page = (folder / "quiz.html").read_text(encoding="utf-8")
@@ -234,12 +234,12 @@ def test_cli_writes_markdown_csv_and_an_accessible_html_page(course, six):
 
 
 def test_figure_tells_flagged_items_apart_by_shape_and_label_not_only_colour(six):
-    fig = ia.figure(six)
+    fig = item_analysis.figure(six)
     traces = {t.name: t for t in fig.data}
     assert traces["No flag"].marker.symbol == "circle" and traces["Flagged"].marker.symbol == "x"
     assert list(traces["Flagged"].text) == ["t1_origin (flagged)", "t2_claim (flagged)"]
     assert list(traces["No flag"].text) == ["t3_ppv"]
-    assert fig.layout.meta["text_alternative"] == ia.describe(six)[1]
+    assert fig.layout.meta["text_alternative"] == item_analysis.describe(six)[1]
 
 
 # ------------------------------------------------------------------------------------------ twelve learners ---
@@ -251,7 +251,7 @@ def test_twelve_learners_flag_easy_hard_weak_items_and_distractors(twelve):
     #   Sxx = 11/12, Syy = 33/4, r = (-5/4) / sqrt(11/12 * 33/4) = -5/11 = -0.45
     # t2: 6/12 = 0.5; r = 1/sqrt(5) = 0.45. t3: 3/12 = 0.25 < 0.3; r = 0.75 / sqrt(9/4 * 35/12) = 0.29.
     rows = _rows(twelve)
-    assert twelve["meaningful"] and ia.not_meaningful(twelve) is None and twelve["group_size"] == 3
+    assert twelve["meaningful"] and item_analysis.not_meaningful(twelve) is None and twelve["group_size"] == 3
     assert [rows[i]["difficulty"] for i in ITEMS] == pytest.approx([11 / 12, 1 / 2, 1 / 4])
     assert [rows[i]["discrimination"] for i in ITEMS] == pytest.approx(
         [-5 / 11, 1 / math.sqrt(5), 0.75 / math.sqrt(9 / 4 * 35 / 12)])
@@ -272,14 +272,14 @@ def test_twelve_learners_flag_easy_hard_weak_items_and_distractors(twelve):
 
 
 def test_twelve_learners_report_has_no_small_cohort_warning(course, twelve):
-    ia.write_report(twelve, course / "grading" / "item_analysis")
+    item_analysis.write_report(twelve, course / "grading" / "item_analysis")
     md = (course / "grading" / "item_analysis" / "quiz12.md").read_text(encoding="utf-8")
     assert "not yet meaningful" not in md and md.splitlines()[4:6] == ["## Flags", ""]
 
 
 # ---------------------------------------------------------------------------------------- the plain sentences ---
 def test_an_item_without_graded_answers_gets_one_sentence(course):
-    report = ia.analyse_assignment(course, "partial")
+    report = item_analysis.analyse_assignment(course, "partial")
     rows = _rows(report)
     assert rows["t3_ppv"]["flags"] == ["no learner's answer to this item has been graded yet, so it has no statistics"]
     assert rows["t3_ppv"]["graded"] == 0 and rows["t3_ppv"]["difficulty"] is None
@@ -287,7 +287,7 @@ def test_an_item_without_graded_answers_gets_one_sentence(course):
 
 
 def _error(capsys, argv) -> str:
-    assert cli.run(ia.main, argv) == 1
+    assert cli.run(item_analysis.main, argv) == 1
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1 and "Traceback" not in captured.err
     return captured.err

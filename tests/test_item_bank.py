@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 from conftest import ROOT
 
-from exocourse import answers, item_bank, manifest
+from exocourse import answers, manifest
+from exocourse.build import item_bank
 
 
 @pytest.fixture(scope="module")

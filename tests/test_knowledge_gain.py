@@ -8,8 +8,8 @@ import shutil
 import pytest
 from conftest import ROOT
 
-from exocourse import knowledge_gain as kg
-from exocourse.learner_edition import with_python_on_path
+from exocourse.grading.env import with_python_on_path
+from exocourse.instructor import knowledge_gain
 
 # learner -> (pre-test points, post-test points) out of 12 each; None: that test was not taken.
 CLASS = {"ana": (6, 9), "ben": (3, 12), "cy": (8, 8), "dee": (10, 7), "eli": (5, None), "fay": (None, 11),
@@ -50,7 +50,7 @@ def course(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def rows(course):
-    return kg.scores(course)
+    return knowledge_gain.scores(course)
 
 
 def test_each_learner_has_exact_percentages_and_gain(rows):
@@ -68,7 +68,7 @@ def test_each_learner_has_exact_percentages_and_gain(rows):
 
 
 def test_cohort_summary_pairs_the_gain_and_counts_single_tests_apart(rows):
-    s = kg.cohort_summary(rows, 75)
+    s = knowledge_gain.cohort_summary(rows, 75)
     assert (s["learners"], s["both"], s["pretest_only"], s["posttest_only"], s["neither"]) == (7, 4, 1, 1, 1)
     # Gains of the 4 paired learners: 25, 75, 0, -25.
     assert (s["mean_gain"], s["median_gain"]) == (18.8, 12.5)
@@ -79,28 +79,28 @@ def test_cohort_summary_pairs_the_gain_and_counts_single_tests_apart(rows):
 
 
 def test_figure_shows_single_test_learners_and_tells_tests_apart_by_shape(rows):
-    fig = kg.figure(rows, 75)
+    fig = knowledge_gain.figure(rows, 75)
     traces = {t.name: t for t in fig.data}
     assert traces["Pre-test"].marker.symbol == "circle-open" and traces["Post-test"].marker.symbol == "diamond"
     assert "eli (pre-test only)" in traces["Pre-test"].y and "fay (post-test only)" in traces["Post-test"].y
     assert len(traces["Pre-test"].x) == 5 and len(traces["Post-test"].x) == 5  # gus, with no test, is not plotted
     assert list(traces["Post-test"].y)[:4] == ["dee", "cy", "ana", "ben"]  # sorted by gain, lowest first
     assert fig.layout.meta["caption"].startswith("Pre-test and post-test score of each learner")
-    assert fig.layout.meta["caption"].endswith(kg.INDICATOR)
-    assert "form A (pre-test) with form B (post-test)" in kg.INDICATOR and "indicator, not an exact measure" in \
-        kg.INDICATOR
-    assert fig.layout.meta["text_alternative"] == kg.describe(rows, 75)[1]
+    assert fig.layout.meta["caption"].endswith(knowledge_gain.INDICATOR)
+    assert "form A (pre-test) with form B (post-test)" in knowledge_gain.INDICATOR and "indicator, not an exact measure" in \
+        knowledge_gain.INDICATOR
+    assert fig.layout.meta["text_alternative"] == knowledge_gain.describe(rows, 75)[1]
 
 
 def test_text_alternative_gives_the_figures_in_words(rows):
-    assert kg.describe(rows, 75)[1] == (
+    assert knowledge_gain.describe(rows, 75)[1] == (
         "7 learner(s): 4 took both tests, 1 only the pre-test, 1 only the post-test, 1 neither. Learners who took "
         "both tests scored a mean of 56.2% before and 75% after, a mean gain of 18.8 points (median 12.5); 2 "
         "improved, 1 did not change and 1 declined. 3 reached the pass mark of 75% on the post-test.")
 
 
 def test_cli_writes_csv_markdown_and_html(course):
-    assert kg.main([str(course)]) == 0
+    assert knowledge_gain.main([str(course)]) == 0
     csv_text = (course / "grading/knowledge_gain.csv").read_text(encoding="utf-8")
     assert csv_text.splitlines()[:2] == ["learner,status,pretest_percent,posttest_percent,gain,passed_posttest",
                                          "ana,both tests,50.0,75.0,25.0,True"]
@@ -108,14 +108,14 @@ def test_cli_writes_csv_markdown_and_html(course):
     md = (course / "grading/knowledge_gain.md").read_text(encoding="utf-8")
     assert "**Text version:** 7 learner(s)" in md and "| fay | post-test only | — | 91.7 | — | yes |" in md
     page = (course / "grading/knowledge_gain.html").read_text(encoding="utf-8")
-    assert kg.INDICATOR in md and kg.INDICATOR in page  # the gain is reported as an indicator, not a measure
+    assert knowledge_gain.INDICATOR in md and knowledge_gain.INDICATOR in page  # the gain is reported as an indicator, not a measure
     assert "<strong>Text version:</strong>" in page and '<script src="https://cdn' not in page  # works offline
 
 
 def test_no_gradebook_yet_gives_no_rows(tmp_path):
     shutil.copy2(ROOT / "course.yml", tmp_path / "course.yml")
     shutil.copytree(ROOT / "course.d", tmp_path / "course.d")
-    assert kg.scores(tmp_path) == [] and not (tmp_path / "grading").exists()
+    assert knowledge_gain.scores(tmp_path) == [] and not (tmp_path / "grading").exists()
 
 
 def test_form_a_against_form_b_objective_by_objective(tmp_path):
@@ -148,10 +148,10 @@ def test_form_a_against_form_b_objective_by_objective(tmp_path):
                 for grade in submission.notebooks[0].grades:
                     grade.auto_score = 1 if grade.name in right else 0
                 gb.db.commit()
-    rows = kg.by_objective(tmp_path)
+    rows = knowledge_gain.by_objective(tmp_path)
     assert len(rows) == len(items) and rows[0]["objective"] == items[0]["objectives"][0]
     assert [(r["learners"], r["pretest_correct_percent"], r["posttest_correct_percent"], r["change"])
             for r in rows[:3]] == [(2, 50.0, 100.0, 50.0), (2, 0.0, 50.0, 50.0), (2, 0.0, 0.0, 0.0)]
-    md = kg.summary_markdown(kg.scores(tmp_path), 75, rows)
+    md = knowledge_gain.summary_markdown(knowledge_gain.scores(tmp_path), 75, rows)
     assert "## Form A against form B, objective by objective" in md
     assert f"| {items[0]['objectives'][0]} | 2 | 50 | 100 | 50 |" in md

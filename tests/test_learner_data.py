@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from exocourse import completion, learner_data
+from exocourse.instructor import completion, learner_data
 
 
 def _write(path, text="x"):
@@ -102,7 +102,7 @@ def test_dry_run_lists_everything_and_changes_nothing(course):
 def test_forget_removes_the_learner_everywhere_and_keeps_the_others(course):
     from nbgrader.api import Gradebook
 
-    from exocourse import backups
+    from exocourse.instructor import backups
 
     taken = backups.backup(course)
     assert learner_data.plan(course, "demo01").backups == [taken]
@@ -223,7 +223,7 @@ def test_the_demo_class_folder_is_not_the_courses_data(course_once):
 
 
 def test_command_is_a_dry_run_unless_told_yes(course):
-    command = [sys.executable, "-m", "exocourse.learner_data", "forget", "demo02", "--course", str(course)]
+    command = [sys.executable, "-m", "exocourse.instructor.learner_data", "forget", "demo02", "--course", str(course)]
     dry = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     assert dry.returncode == 0 and "would remove grading/submitted/demo02/" in dry.stdout
     assert (course / "grading/submitted/demo02").exists()

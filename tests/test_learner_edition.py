@@ -4,8 +4,8 @@ is built once per run (conftest.edition) and shared with tests/test_notebooks.py
 import pytest
 from conftest import NOTEBOOKS_GROUP, ROOT
 
-from exocourse import learner_edition
-from exocourse.learner_edition import LeakError, build, find_leaks
+from exocourse.build import learner_edition
+from exocourse.build.learner_edition import LeakError, build, find_leaks
 
 pytestmark = pytest.mark.xdist_group(NOTEBOOKS_GROUP)
 SOURCES = sorted((ROOT / "assignments/source").glob("*/*.ipynb"))
@@ -20,6 +20,17 @@ def test_edition_has_lessons_data_package_and_released_assignments_but_no_source
     for ce in ("pretest", "posttest", "evaluation"):  # released like the problem sets (issue 7)
         assert (edition / f"assignments/{ce}/{ce}.ipynb").exists()
     assert not list(edition.rglob("_drafts")) and not list(edition.rglob("tests"))
+
+
+def test_edition_ships_only_the_learner_part_of_the_package(edition):
+    """No grading kernel, hostile cases, certificate or instructor code reaches learners."""
+    shipped = sorted(str(p.relative_to(edition)) for p in (edition / "exocourse").rglob("*.py"))
+    assert "exocourse/grading/__init__.py" in shipped and "exocourse/lessons/biology.py" in shipped
+    assert not [p for p in shipped if p.startswith(("exocourse/instructor", "exocourse/build"))
+                or (p.startswith("exocourse/grading/") and p != "exocourse/grading/__init__.py")], shipped
+    text = "\n".join((edition / p).read_text(encoding="utf-8") for p in shipped)
+    for marker in ("bwrap", "reportlab", "def build_class", "monkeypatches_grading", "def write_certificate"):
+        assert marker not in text, marker
 
 
 def test_edition_carries_no_solution_hidden_test_or_key(edition):

@@ -71,7 +71,7 @@ def test_graded_cells_match_the_manifest(assessment):
 
 
 def test_rendered_readme_and_lessons_are_up_to_date():
-    result = subprocess.run([sys.executable, "-m", "exocourse.render", "--check"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "exocourse.build.render", "--check"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -225,7 +225,7 @@ def test_lesson_00_and_readme_show_the_ce_facts_from_the_manifest():
 def test_render_check_fails_when_the_ce_block_is_out_of_date(tmp_path):
     import shutil
 
-    from exocourse import render
+    from exocourse.build import render
 
     for item in ["course.yml", "course.d", "README.md", "lessons", "data"]:
         (shutil.copytree if (ROOT / item).is_dir() else shutil.copy2)(ROOT / item, tmp_path / item)

@@ -14,7 +14,8 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from exocourse.learner_edition import find_leaks, secrets_of, with_python_on_path
+from exocourse.build.learner_edition import find_leaks, secrets_of
+from exocourse.grading.env import with_python_on_path
 
 pytestmark = pytest.mark.xdist_group("nbgrader")
 # Per assignment: points the tests can award, points of the whole assignment, a realistic partly-wrong

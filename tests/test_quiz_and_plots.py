@@ -2,9 +2,9 @@ import html
 
 import pytest
 
-from exocourse import plots
 from exocourse.data import self_checks
-from exocourse.quiz import assess_self_check, self_check
+from exocourse.lessons import plots
+from exocourse.lessons.quiz import assess_self_check, self_check
 
 
 def test_right_choice_says_correct_and_explains():
@@ -98,7 +98,7 @@ def _first_display_text(view) -> str:
 
 @pytest.mark.parametrize("table, detail_field", [("risk_events", "what_happened"), ("regulation_events", "event")])
 def test_timeline_shows_each_event_once_and_keeps_the_full_table_collapsed(table, detail_field):
-    from exocourse import timeline
+    from exocourse.lessons import timeline
 
     rows = timeline.events(table)
     view = timeline.timeline_view(table, "Events", detail_field=detail_field)
@@ -117,7 +117,7 @@ def test_timeline_shows_each_event_once_and_keeps_the_full_table_collapsed(table
 
 
 def test_timeline_choice_rewrites_only_the_chosen_event():
-    from exocourse import timeline
+    from exocourse.lessons import timeline
 
     rows = timeline.events("risk_events")
     view = timeline.timeline_view("risk_events", "Events")
@@ -129,7 +129,7 @@ def test_timeline_choice_rewrites_only_the_chosen_event():
 
 
 def test_short_labels_end_on_a_meaningful_word_and_close_a_cut_quotation():
-    from exocourse.timeline import short_label
+    from exocourse.lessons.timeline import short_label
 
     assert short_label({"date": "2018-09-28", "event": "Liveyon voluntary recall"}) == "2018-09-28 — Liveyon voluntary recall"
     assert short_label({"date": "2021-10-01", "event": "JAMA Network Open follow-up of the cord blood outbreak"}) == \

@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.hub, pytest.mark.slow,
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("r2d") / "learner-edition"
-    subprocess.run([sys.executable, "-m", "exocourse.learner_edition", str(target)], check=True, cwd=ROOT,
+    subprocess.run([sys.executable, "-m", "exocourse.build.learner_edition", str(target)], check=True, cwd=ROOT,
                    capture_output=True)
     return target
 

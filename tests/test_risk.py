@@ -1,7 +1,7 @@
 import pytest
 
-from exocourse import risk
-from exocourse.risk import InputError
+from exocourse.lessons import risk
+from exocourse.lessons.risk import InputError
 
 
 def test_rule_of_three_and_exact_bound_for_300_patients():
@@ -87,7 +87,7 @@ def test_risk_matrix_places_a_risk_and_shows_its_evidence():
 
 
 def test_timeline_lists_events_in_date_order_and_moves_the_star():
-    from exocourse import timeline
+    from exocourse.lessons import timeline
 
     rows = timeline.events("risk_events")
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)

@@ -7,7 +7,7 @@ that). Edit items in the bank, never in the notebooks, then run from the course 
     .venv/bin/python tools/build_course_tests.py
 
 It rewrites assignments/source/{pretest,posttest}/*.ipynb (output-free) and fills their reference lists as
-`python -m exocourse.render` does. The bank stores each key as a salted digest; the builder finds the keyed
+`python -m exocourse.build.render` does. The bank stores each key as a salted digest; the builder finds the keyed
 letter and writes it only into the instructor's source notebook (the solution cell) and, again as a digest salted
 with the question's variable name, into the hidden test. Run tests/test_nbgrader_pipeline.py -k "pretest or
 posttest" afterwards.
@@ -19,8 +19,8 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from exocourse import item_bank, render  # noqa: E402
 from exocourse import manifest as course_manifest  # noqa: E402
+from exocourse.build import item_bank, render  # noqa: E402
 from exocourse.grading import make_key  # noqa: E402
 
 LETTERS = 'Type your answer as `{v} = ` followed by one letter in quotes, for example `"B"`.'

@@ -1,0 +1,306 @@
+"""Exosome biology: what a separation method yields, what an NTA size distribution shows, and whether a
+characterization report meets the MISEV minimal-information checklist.
+
+Pure model functions come first (numbers in, result out); the widget views below them only wire controls to
+those functions. The NTA numbers are a clearly labelled synthetic teaching data set (data/biology/).
+"""
+
+from __future__ import annotations
+
+import html
+import statistics
+from dataclasses import dataclass
+
+from exocourse import data
+from exocourse.errors import OneLineError, finite_number, text_file
+
+SMALL_EV_LIMIT_NM = 200  # MISEV2023's operational "small EV": "often described as <200 nm" [misev2023-table2]
+
+
+class InputError(OneLineError, ValueError):
+    """Bad input to a biology function; the message is written for the learner."""
+
+
+# ----------------------------------------------------------------------------------------------- separation ---
+@dataclass(frozen=True)
+class SeparationOutcome:
+    method: str
+    label: str
+    yield_percent: float        # share of the starting sample's EVs recovered (synthetic model)
+    purity_percent: float       # share of counted particles that are EVs (synthetic model)
+    mode_nm: float              # most common diameter among counted particles
+    small_ev_percent: float     # share of counted particles under 200 nm
+
+
+def separation_methods() -> list[dict]:
+    """The five modelled separation methods with their approximate recovery and relative purity (data/biology/).
+
+    Tangential flow filtration has no verified recovery percentage, and immunoaffinity capture is listed with both
+    "90+" recovery and "low capacity and low yield" [pharmaceuticals-2023-table1], so neither is modelled."""
+    return data.rows("separation_methods")
+
+
+def _method_row(method: str) -> dict:
+    for row in separation_methods():
+        if row["method"] == method:
+            return row
+    choices = ", ".join(r["method"] for r in separation_methods())
+    raise InputError(f"Unknown separation method {method!r}. Choose one of: {choices}.")
+
+
+def nta_histogram(method: str) -> list[dict]:
+    """The synthetic NTA size distribution after `method`: one row per 10-nm bin with EV and other particles
+    per mL of the final preparation."""
+    _method_row(method)
+    return [row for row in data.rows("nta_synthetic") if row["method"] == method]
+
+
+def separation_outcome(method: str) -> SeparationOutcome:
+    """Yield, purity and size summary of the synthetic preparation made with `method`."""
+    row = _method_row(method)
+    bins = nta_histogram(method)
+    evs = sum(b["ev_per_ml"] for b in bins)
+    other = sum(b["other_per_ml"] for b in bins)
+    total = evs + other
+    mode_bin = max(bins, key=lambda b: b["ev_per_ml"] + b["other_per_ml"])
+    small = sum(b["ev_per_ml"] + b["other_per_ml"] for b in bins if b["bin_end_nm"] <= SMALL_EV_LIMIT_NM)
+    return SeparationOutcome(
+        method=method,
+        label=row["label"],
+        yield_percent=float(row["recovery_percent"]),
+        purity_percent=round(100 * evs / total, 1),
+        mode_nm=(mode_bin["bin_start_nm"] + mode_bin["bin_end_nm"]) / 2,
+        small_ev_percent=round(100 * small / total, 1),
+    )
+
+
+# ---------------------------------------------------------------------------------------- NTA (ps1 helper) ---
+def load_nta_sample(path: str) -> list[float]:
+    """Particle diameters (nm) from an NTA export with a `diameter_nm` column, e.g. the file in ps1."""
+    import csv
+    import io
+
+    text = text_file(path, "NTA export", InputError)
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    if not rows or "diameter_nm" not in rows[0]:
+        raise InputError(f"{path!r} has no 'diameter_nm' column, so it is not an NTA size export.")
+    values = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            values.append(float(row["diameter_nm"]))
+        except (TypeError, ValueError):
+            raise InputError(f"Row {number} of {path!r} has {row['diameter_nm']!r} as its diameter, not a "
+                             "number.") from None
+    return values
+
+
+def median_diameter_nm(diameters) -> float:
+    """The median particle diameter in nm: half the particles are smaller, half larger."""
+    sizes = _check_diameters(diameters)
+    return statistics.median(sizes)
+
+
+def percent_below(diameters, limit_nm: float = SMALL_EV_LIMIT_NM) -> float:
+    """The percentage of particles with a diameter below `limit_nm` (default 200 nm, the 'small EV' limit)."""
+    sizes = _check_diameters(diameters)
+    if finite_number(limit_nm, "The size limit", InputError) <= 0:
+        raise InputError("The size limit must be a positive number of nanometres.")
+    return 100 * sum(size < limit_nm for size in sizes) / len(sizes)
+
+
+def _check_diameters(diameters) -> list[float]:
+    if isinstance(diameters, (str, bytes)) or not hasattr(diameters, "__iter__"):
+        raise InputError("Give a list of particle diameters in nm, for example from load_nta_sample(...).")
+    sizes = list(diameters)
+    if not sizes:
+        raise InputError("The list of particle diameters is empty.")
+    numbers = [finite_number(s, "Every particle diameter", InputError) for s in sizes]
+    if any(s <= 0 for s in numbers):
+        raise InputError("Every particle diameter must be a positive number of nanometres.")
+    return numbers
+
+
+# ------------------------------------------------------------------------------------ MISEV characterization ---
+@dataclass(frozen=True)
+class Requirement:
+    name: str
+    met: bool
+    detail: str
+
+
+def characterization_items() -> list[dict]:
+    """What a characterization report can contain, grouped as the MISEV2018 checklist groups it."""
+    return data.rows("misev_checklist")
+
+
+# The protein-marker rule follows the MISEV2018 requirements as reproduced in a 2022 review table, which marks one
+# transmembrane or GPI-anchored protein, one cytosolic protein and an assessment of expected contaminants each
+# "Mandatory" and gives no count [misev-summary-pmc9465297]. A 2021 summary says "at least three positive protein
+# markers" [misev-summary-fphys-2021]; MISEV2018's own wording could not be read, so the count of three is not used.
+def misev_minimal_check(reported: set[str] | list[str]) -> list[Requirement]:
+    """Which MISEV2018 minimal characterization requirements a report meets, given the items it reports."""
+    if isinstance(reported, str) or not hasattr(reported, "__iter__"):
+        raise InputError("Give the reported items as a list, for example ['CD63', 'TSG101'].")
+    items = {row["item"]: row for row in characterization_items()}
+    reported = list(reported)
+    if any(not isinstance(item, str) for item in reported):
+        raise InputError("Give the reported items as names in quotes, for example ['CD63', 'TSG101'].")
+    unknown = sorted(set(reported) - set(items))
+    if unknown:
+        raise InputError(f"Not on the checklist: {', '.join(unknown)}. Choose from: {', '.join(items)}.")
+    groups: dict[str, list[str]] = {}
+    for item in reported:
+        groups.setdefault(items[item]["group"], []).append(item)
+
+    def count(group: str) -> int:
+        return len(groups.get(group, []))
+
+    return [
+        Requirement("The amount of starting material is reported", count("source") >= 1,
+                    f"{count('source')} reported (volume of fluid, cell number or tissue mass)."),
+        Requirement("Quantification by at least two methods", count("quantification") >= 2,
+                    f"{count('quantification')} reported (for example particle number and protein amount)."),
+        Requirement("At least one transmembrane or GPI-anchored EV protein (e.g. CD9, CD63, CD81)",
+                    count("transmembrane") >= 1, f"{count('transmembrane')} reported."),
+        Requirement("At least one cytosolic EV protein (e.g. TSG101, syntenin, annexins)",
+                    count("cytosolic") >= 1, f"{count('cytosolic')} reported."),
+        Requirement("A purity check: at least one expected contaminant tested", count("contaminant") >= 1,
+                    f"{count('contaminant')} reported (for example calnexin, or lipoproteins for plasma)."),
+        Requirement("Images of single vesicles (e.g. electron microscopy)", count("single_ev_image") >= 1,
+                    f"{count('single_ev_image')} reported."),
+        Requirement("A single-particle analysis of many vesicles (e.g. NTA)", count("single_ev_analysis") >= 1,
+                    f"{count('single_ev_analysis')} reported."),
+    ]
+
+
+def verdict(requirements: list[Requirement]) -> str:
+    """One sentence on a checklist result from misev_minimal_check (never 'meets every item' for no checklist)."""
+    if isinstance(requirements, str) or not hasattr(requirements, "__iter__"):
+        raise InputError("Give the result of misev_minimal_check(...), a list of checklist items.")
+    requirements = list(requirements)
+    if not requirements or not all(isinstance(r, Requirement) for r in requirements):
+        raise InputError("Give the result of misev_minimal_check(...): the list of checklist items it returns.")
+    missing = [r.name for r in requirements if not r.met]
+    if not missing:
+        return "Meets every item of the MISEV2018 minimal characterization checklist used in this lesson."
+    return "Does not yet meet the checklist. Missing: " + "; ".join(missing) + "."
+
+
+# ------------------------------------------------------------------------------------------------- views ---
+def _outcome_table(outcome: SeparationOutcome) -> list[tuple]:
+    return [("Yield (EVs recovered)", f"{outcome.yield_percent:.0f}%"),
+            ("Purity (share of counted particles that are EVs)", f"{outcome.purity_percent:.0f}%"),
+            ("Most common diameter", f"{outcome.mode_nm:.0f} nm"),
+            ("Particles under 200 nm", f"{outcome.small_ev_percent:.0f}%")]
+
+
+def nta_explorer(method: str = "sec"):
+    """Widget: choose a separation method and see the synthetic NTA size distribution, yield and purity."""
+    import ipywidgets as w
+    import plotly.graph_objects as go
+
+    from exocourse.lessons import plots
+
+    plots.register_template()
+    methods = separation_methods()
+    menu = w.Dropdown(options=[(m["label"], m["method"]) for m in methods], value=method,
+                      description="Separation method", style={"description_width": "initial"},
+                      layout=w.Layout(width="auto"))
+    histogram = go.FigureWidget(layout={
+        "title": "Synthetic NTA size distribution", "barmode": "stack", "height": 380,
+        "xaxis": {"title": "Particle diameter (nm)", "range": [0, 600]},
+        "yaxis": {"title": "Particles per mL (×10⁸)"},
+        "legend": {"orientation": "h", "y": -0.25}})
+    histogram.add_bar(name="Extracellular vesicles", marker={"color": plots.PALETTE["blue"]})
+    histogram.add_bar(name="Other particles (lipoproteins, protein aggregates)",
+                      marker={"color": plots.PALETTE["ochre"], "pattern": {"shape": "/"}})
+    outcomes = [separation_outcome(m["method"]) for m in methods]
+    tradeoff = go.FigureWidget(layout={
+        "title": "Yield against purity (synthetic)", "height": 380, "showlegend": False,
+        "xaxis": {"title": "Yield: EVs recovered (%)", "range": [0, 105]},
+        "yaxis": {"title": "Purity: EV share of particles (%)", "range": [0, 105]}})
+    tradeoff.add_scatter(x=[o.yield_percent for o in outcomes], y=[o.purity_percent for o in outcomes],
+                         text=[o.label for o in outcomes], mode="markers+text", textposition="top center",
+                         marker={"size": 10, "color": plots.PALETTE["grey"], "symbol": "circle"}, name="methods")
+    tradeoff.add_scatter(mode="markers", name="chosen method",
+                         marker={"size": 20, "symbol": "star", "color": plots.PALETTE["vermillion"],
+                                 "line": {"width": 2, "color": "#000000"}})
+    readout = w.HTML()
+
+    def update(_=None):
+        bins = nta_histogram(menu.value)
+        outcome = separation_outcome(menu.value)
+        centres = [(b["bin_start_nm"] + b["bin_end_nm"]) / 2 for b in bins]
+        with histogram.batch_update():
+            histogram.data[0].update(x=centres, y=[b["ev_per_ml"] / 1e8 for b in bins])
+            histogram.data[1].update(x=centres, y=[b["other_per_ml"] / 1e8 for b in bins])
+            histogram.layout.title.text = f"Synthetic NTA size distribution after {outcome.label}"
+        with tradeoff.batch_update():
+            tradeoff.data[1].update(x=[outcome.yield_percent], y=[outcome.purity_percent])
+        readout.value = plots.caption_html(
+            f"Synthetic NTA sizes after {outcome.label}: blue bars EVs, ochre hatched bars other particles; the "
+            "star marks the method on the yield–purity plot.",
+            f"{outcome.yield_percent:.0f}% of EVs recovered; {outcome.purity_percent:.0f}% of counted particles "
+            "are EVs.",
+            _outcome_table(outcome), ("Measure", "Value"))
+
+    menu.observe(update, names="value")
+    update()
+    view = w.VBox([menu, w.HBox([histogram, tradeoff], layout=w.Layout(flex_flow="row wrap")), readout])
+    view.controls = {"method": menu}
+    view.figures = {"histogram": histogram, "tradeoff": tradeoff}
+    view.readout = readout
+    return view
+
+
+def marker_panel_builder(preset: list[str] | None = None):
+    """Widget: tick what a characterization report contains and see which MISEV requirements it meets."""
+    import ipywidgets as w
+
+    group_titles = {
+        "source": "Starting material",
+        "quantification": "Quantification",
+        "transmembrane": "Transmembrane EV proteins",
+        "cytosolic": "Cytosolic EV proteins",
+        "contaminant": "Expected contaminants (purity check)",
+        "single_ev_image": "Single-vesicle images",
+        "single_ev_analysis": "Single-particle analysis",
+    }
+    from exocourse.lessons.plots import WRAP_CLASS, WRAP_STYLE
+
+    preset = set(preset or [])
+    boxes: dict[str, w.Checkbox] = {}
+    columns = []
+    for group, title in group_titles.items():
+        members = [row for row in characterization_items() if row["group"] == group]
+        for row in members:
+            boxes[row["item"]] = w.Checkbox(value=row["item"] in preset, description=row["label"], indent=False,
+                                            layout=w.Layout(width="auto"))
+        # WRAP_STYLE (once, in the first heading) lets long tick-box labels wrap instead of being cut off.
+        style = WRAP_STYLE if not columns else ""
+        columns.append(w.VBox([w.HTML(f"{style}<strong>{html.escape(title)}</strong>")]
+                              + [boxes[row["item"]] for row in members],
+                              layout=w.Layout(width="250px", margin="0 16px 8px 0")))
+    report = w.HTML()
+
+    def update(_=None):
+        reported = [item for item, box in boxes.items() if box.value]
+        requirements = misev_minimal_check(reported)
+        missing = sum(not r.met for r in requirements)
+        # A short headline: the list below already names each missing item, so the long verdict is not repeated.
+        headline = verdict(requirements) if not missing else (
+            f"Does not yet meet the checklist: {missing} of {len(requirements)} items missing.")
+        lines = "".join(f"<li>{'✔ Met' if r.met else '✘ Missing'}: {html.escape(r.name)}</li>" for r in requirements)
+        # The tick count changes with every tick, so the reader sees each choice register even when it does not
+        # change whether a requirement is met (a second marker of a kind already ticked).
+        report.value = (f"<p><strong>{html.escape(headline)}</strong> ({len(reported)} of {len(boxes)} items "
+                        f"ticked.)</p><ul>{lines}</ul>")
+
+    for box in boxes.values():
+        box.observe(update, names="value")
+    update()
+    view = w.VBox([w.HBox(columns, layout=w.Layout(flex_flow="row wrap")), report])
+    view.add_class(WRAP_CLASS)
+    view.controls = boxes
+    view.readout = report
+    return view

@@ -1,0 +1,243 @@
+"""Appraising a patient-facing claims page: find look-alike letters, then judge each claim against evidence.
+
+Look-alikes are found with the confusable-homoglyphs package (built from Unicode's confusables data), never with
+a hand-written table: a character is flagged when its script is not Latin or Common and Unicode lists it as
+confusable with a plain (ASCII) Latin letter.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from exocourse import data
+from exocourse.errors import OneLineError
+from exocourse.lessons import plots
+from exocourse.paths import data_dir
+
+MAX_CHARACTERS = 200_000
+VERDICTS = ["supported", "misleading", "unsupported", "wrong"]
+# In the claims table a time-sensitive status is never written by hand: {fact:<register id>} stands for the currency
+# register's sentence (data/currency.yml), filled in when the claims are loaded.
+REGISTER_FACT = re.compile(r"\{fact:([a-z0-9-]+)\}")
+EXCERPT_WORDS = 30  # the highlighter shows this many words of the page at first; the rest is one click away
+
+
+class InputError(OneLineError, ValueError):
+    """Bad input to the claims tools; the message is written for the learner."""
+
+
+@dataclass(frozen=True)
+class LookAlike:
+    position: int
+    character: str
+    script: str
+    looks_like: str
+    name: str
+
+
+@lru_cache(maxsize=4096)
+def _latin_twin(character: str) -> tuple[str, str, str] | None:
+    """(script, Latin character it imitates, Unicode name) for a look-alike character, else None."""
+    from confusable_homoglyphs import categories, confusables
+
+    script = categories.alias(character)
+    if script in ("LATIN", "COMMON") or not character.strip():
+        return None
+    found = confusables.is_confusable(character, greedy=False, preferred_aliases=["latin"])
+    if not found:
+        return None
+    for glyph in found[0]["homoglyphs"]:
+        # Only twins of plain ASCII letters count: that is what spoofed English text imitates.
+        if categories.alias(glyph["c"]) == "LATIN" and glyph["c"].isascii() and glyph["c"].isalpha():
+            return script, glyph["c"], glyph["n"]
+    return None
+
+
+def _checked_text(text) -> str:
+    if not isinstance(text, str):
+        raise InputError("Give the text as text (in quotes).")
+    if len(text) > MAX_CHARACTERS:
+        raise InputError(f"The text is {len(text):,} characters long; check at most {MAX_CHARACTERS:,} at a time.")
+    return text
+
+
+def find_lookalikes(text) -> list[LookAlike]:
+    """Every character of `text` that imitates a Latin letter from another script, with its position."""
+    found = []
+    for position, character in enumerate(_checked_text(text)):
+        twin = _latin_twin(character)
+        if twin:
+            found.append(LookAlike(position, character, twin[0], twin[1], twin[2]))
+    return found
+
+
+def normalise(text) -> str:
+    """The text with every look-alike replaced by the Latin letter it imitates."""
+    text = _checked_text(text)
+    swaps = {item.position: item.looks_like for item in find_lookalikes(text)}
+    return "".join(swaps.get(i, ch) for i, ch in enumerate(text))
+
+
+def count_lookalikes(text) -> int:
+    return len(find_lookalikes(text))
+
+
+def seed_page() -> str:
+    """The case material: an anonymous patient-facing web text, kept exactly as found (data/claims/)."""
+    return (data_dir() / "claims" / "seed_page.txt").read_text(encoding="utf-8")
+
+
+def with_register_facts(text: str) -> str:
+    """`text` with each {fact:<id>} placeholder replaced by the currency register's dated sentence for that fact."""
+    from exocourse import currency
+
+    return REGISTER_FACT.sub(lambda match: currency.fact(match.group(1)), text)
+
+
+def claims() -> list[dict]:
+    """The course's evidence-based verdict on each claim of the seed page, with sources (status statements come
+    from the currency register)."""
+    return [{**row, "explanation": with_register_facts(row["explanation"])} for row in data.rows("seed_claims")]
+
+
+def highlighted_html(text) -> str:
+    """The text with each look-alike marked (bold, underlined and bracketed, not by colour alone)."""
+    swaps = {item.position: item for item in find_lookalikes(text)}
+    out = []
+    for i, character in enumerate(text):
+        item = swaps.get(i)
+        if item:
+            out.append(f"<mark title='{html.escape(item.script)} letter that looks like “{item.looks_like}”'>"
+                       f"<strong><u>[{html.escape(character)}]</u></strong></mark>")
+        else:
+            out.append(html.escape(character))
+    return "".join(out)
+
+
+def _excerpt_end(text: str) -> int:
+    """Where the first EXCERPT_WORDS words of `text` end (the whole text if it is shorter)."""
+    words = list(re.finditer(r"\S+", text))
+    return words[EXCERPT_WORDS - 1].end() if len(words) > EXCERPT_WORDS else len(text)
+
+
+# ------------------------------------------------------------------------------------------------- views ---
+def lookalike_highlighter(text: str | None = None):
+    """Widget: the page with its look-alike letters marked, a count by script, and the normalised text."""
+    import ipywidgets as w
+
+    text = seed_page() if text is None else text
+    show_normalised = w.ToggleButton(value=False, description="Show the normalised text",
+                                     tooltip="Replace each look-alike letter with the Latin letter it imitates",
+                                     layout=w.Layout(width="fit-content"))
+    readout = w.HTML()
+
+    def update(_=None):
+        items = find_lookalikes(text)
+        by_letter: dict[str, int] = {}
+        for item in items:
+            by_letter[f"{item.character} ({item.script}) → {item.looks_like}"] = by_letter.get(
+                f"{item.character} ({item.script}) → {item.looks_like}", 0) + 1
+        table = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in sorted(by_letter.items()))
+        cut = _excerpt_end(text)
+        if show_normalised.value:
+            shown, how = normalise(text), "Normalised: each look-alike replaced by the Latin letter it imitates"
+            opening, rest = html.escape(shown[:cut]), html.escape(shown[cut:])
+        else:
+            how = "Each look-alike letter is shown bracketed, bold and underlined"
+            opening, rest = highlighted_html(text[:cut]), highlighted_html(text[cut:])
+        more = (f"<details><summary>Show the rest of the page</summary><blockquote>{rest}</blockquote></details>"
+                if rest.strip() else "")
+        readout.value = (f"<p><strong>{len(items)} look-alike letters</strong> in {len(text):,} characters.</p>"
+                         f"<table><thead><tr><th scope='col'>Letter (script) → imitates</th>"
+                         f"<th scope='col'>Count</th></tr></thead><tbody>{table}</tbody></table>"
+                         f"<p>{how}{'. The opening of the page' if more else ''}:</p>"
+                         f"<blockquote>{opening}{'…' if more else ''}</blockquote>{more}")
+
+    show_normalised.observe(update, names="value")
+    update()
+    view = w.VBox([show_normalised, readout])
+    view.controls, view.readout = {"normalised": show_normalised}, readout
+    return view
+
+
+def claim_cards():
+    """Widget: a deck of the page's claims; judge each, then see the course's verdict and its sources."""
+    import ipywidgets as w
+
+    deck = claims()
+    state = {"card": 0}
+    claim = w.HTML()
+    verdict = w.RadioButtons(options=[v.capitalize() for v in VERDICTS], value=None, description="Your verdict",
+                             style={"description_width": "initial"})
+    check = w.Button(description="Check my verdict", tooltip="Compare with the course's verdict",
+                     layout=w.Layout(width="fit-content"))
+    previous = w.Button(description="Previous claim", tooltip="Previous claim", layout=w.Layout(width="fit-content"))
+    following = w.Button(description="Next claim", tooltip="Next claim", layout=w.Layout(width="fit-content"))
+    feedback = w.HTML()
+
+    def show(_=None):
+        card = deck[state["card"]]
+        claim.value = (f"<p><strong>Claim {state['card'] + 1} of {len(deck)}:</strong> "
+                       f"“{html.escape(card['claim'])}”</p>")
+        verdict.value = None
+        feedback.value = ""
+
+    def on_check(_=None):
+        if verdict.value is None:
+            feedback.value = "<p>Choose a verdict first.</p>"
+            return
+        card = deck[state["card"]]
+        agrees = verdict.value.lower() == card["verdict"]
+        cited = set(data.cited_ids(card["explanation"]))  # a register sentence already names its source
+        refs = " ".join(f"[{r}]" for r in card["reference"].split() if r not in cited)
+        sources = f" Sources: {html.escape(refs)}" if refs else ""
+        feedback.value = (f"<p><strong>{'✔ Same as' if agrees else '✘ Different from'} the course's verdict: "
+                          f"{html.escape(card['verdict'])}.</strong> {html.escape(card['explanation'])}{sources}</p>")
+
+    def move(step):
+        state["card"] = (state["card"] + step) % len(deck)
+        show()
+
+    check.on_click(on_check)
+    previous.on_click(lambda _: move(-1))
+    following.on_click(lambda _: move(1))
+    show()
+    view = w.VBox([claim, verdict, w.HBox([check, previous, following]), feedback])
+    view.controls, view.readout, view.check, view.move, view.state = ({"verdict": verdict}, feedback, on_check, move,
+                                                                      state)
+    return view
+
+
+def readability_comparison(rewrite: str | None = None):
+    """Widget: reading grade of the original page (normalised) next to a rewrite you type."""
+    import ipywidgets as w
+
+    from exocourse.lessons.consent import TARGET_GRADE, reading_grade
+    from exocourse.lessons.consent import InputError as ConsentInputError
+
+    original = normalise(seed_page())
+    box = w.Textarea(value=rewrite or "", description="Your rewrite", placeholder="Write a paragraph at grade 8 or lower here",
+                     style={"description_width": "initial"}, layout=w.Layout(width=plots.FULL_WIDTH, height="140px"))
+    button = w.Button(description="Compare reading grades", tooltip="Compare reading grades",
+                      layout=w.Layout(width="fit-content"))
+    readout = w.HTML()
+
+    def run(_=None):
+        rows = [("Original page (normalised)", f"{reading_grade(original):.1f}")]
+        try:
+            rows.append(("Your rewrite", f"{reading_grade(box.value):.1f}"))
+            note = ""
+        except ConsentInputError as problem:
+            note = f"<p>{html.escape(str(problem))}</p>"
+        body = "".join(f"<tr><td>{html.escape(a)}</td><td>{b}</td></tr>" for a, b in rows)
+        readout.value = (f"{note}<table><thead><tr><th scope='col'>Text</th><th scope='col'>Flesch–Kincaid grade"
+                         f"</th></tr></thead><tbody>{body}</tbody></table>"
+                         f"<p>Patient materials: grade {TARGET_GRADE:.0f} or lower (the ceiling); aim for about grade 6.</p>")
+
+    button.on_click(run)
+    view = w.VBox([box, button, readout])
+    view.controls, view.readout, view.run = {"text": box}, readout, run
+    return view

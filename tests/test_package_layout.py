@@ -1,0 +1,74 @@
+"""The helper package's wings: who may import whom (exocourse/README.md), and old import lines still working."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+PACKAGE = ROOT / "exocourse"
+WINGS = ("lessons", "grading", "instructor", "build")
+# What each part may import besides itself. The core (exocourse/*.py) imports only the core.
+ALLOWED = {"core": {"core"}, "lessons": {"core", "lessons"}, "grading": {"core", "grading"},
+           "build": {"core", "lessons", "grading", "build"}, "instructor": {"core", "lessons", "grading", "build",
+                                                                             "instructor"}}
+
+
+def part_of(module: str) -> str:
+    """'exocourse.lessons.risk' -> 'lessons'; 'exocourse.data' -> 'core'."""
+    pieces = module.split(".")
+    return pieces[1] if len(pieces) > 2 and pieces[1] in WINGS else "core"
+
+
+def imported_modules(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("exocourse")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("exocourse"):
+            for alias in node.names:  # `from exocourse import data` imports the module exocourse.data
+                candidate = f"{node.module}.{alias.name}"
+                is_module = (ROOT / (candidate.replace(".", "/") + ".py")).exists() or \
+                    (ROOT / candidate.replace(".", "/")).is_dir()
+                found.add(candidate if is_module else node.module)
+    return found
+
+
+def modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_each_wing_imports_only_what_it_may(path):
+    rel = path.relative_to(PACKAGE)
+    part = rel.parts[0] if len(rel.parts) > 1 else "core"
+    wrong = sorted(m for m in imported_modules(path) if part_of(m) not in ALLOWED[part] and m != "exocourse")
+    assert not wrong, f"exocourse/{rel} ({part}) imports {wrong}: see exocourse/README.md for what each wing may import"
+
+
+def test_the_wings_are_folders_and_the_core_is_small():
+    assert all((PACKAGE / wing / "__init__.py").is_file() for wing in WINGS)
+    core = sorted(p.stem for p in PACKAGE.glob("*.py"))
+    assert core == ["__init__", "answers", "cli", "currency", "data", "errors", "manifest", "paths", "safe_csv"], core
+
+
+def test_a_learners_old_import_lines_still_work():
+    """Learners' own copies of lessons and assignments import exocourse.<topic> (the layout before the wings)."""
+    from exocourse import MOVED
+
+    for old, new in MOVED.items():
+        assert importlib.import_module(f"exocourse.{old}") is importlib.import_module(new)
+    from exocourse.diagnostics import post_test_probability  # the old spelling, on purpose
+
+    from exocourse.lessons import diagnostics
+
+    assert post_test_probability is diagnostics.post_test_probability
+
+
+def test_the_package_readme_is_short_and_names_every_wing():
+    text = (PACKAGE / "README.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 60
+    assert all(f"exocourse/{wing}/" in text for wing in WINGS)

@@ -17,7 +17,7 @@ from conftest import ROOT
 from exocourse import cli
 from exocourse.build.learner_edition import find_leaks
 from exocourse.grading import archive, batch
-from exocourse.grading.kernel import sandbox_probe
+from exocourse.grading.sandbox import sandbox_probe
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("archive")]
 SANDBOX = "1" if sandbox_probe()[0] else "0"  # honest notebooks: graded either way, sandboxed where it works

@@ -166,13 +166,13 @@ def gradebook_scores(database: Path, assignment: str) -> tuple[list[Item], dict[
     from nbgrader.api import Gradebook, MissingEntry
     from sqlalchemy.exc import SQLAlchemyError
 
-    from exocourse.instructor.completion import _alembic_on_path
+    from exocourse.instructor.gradebook import alembic_on_path
 
     database = Path(database)
     if not database.is_file():  # never let nbgrader create an empty one
         raise ItemAnalysisError(f"There is no gradebook at {database} yet: autograde {assignment} first "
                                 f"(make autograde ASSIGNMENT={assignment}).")
-    _alembic_on_path()
+    alembic_on_path()
     try:
         with Gradebook(f"sqlite:///{database}") as gradebook:
             try:

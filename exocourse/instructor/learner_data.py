@@ -145,7 +145,7 @@ def _rows_of(path: Path, learner_id: str) -> tuple[list[str], list[dict], int]:
 def plan(root: Path, learner_id: str, roster: Path | None = None, exchange: Path | None = None) -> Plan:
     """Everything `forget` would remove for `learner_id` in the course at `root` (nothing is changed).
     `exchange`: the nbgrader exchange root when it lives outside grading/ (on a hub, e.g. /srv/nbgrader/exchange)."""
-    from exocourse.instructor.completion import _alembic_on_path, db_url_of
+    from exocourse.instructor.gradebook import alembic_on_path, db_url_of
 
     root = Path(root).resolve()
     grading = root / "grading"
@@ -191,7 +191,7 @@ def plan(root: Path, learner_id: str, roster: Path | None = None, exchange: Path
     if (grading / "gradebook.db").exists():
         from nbgrader.api import Gradebook, MissingEntry
 
-        _alembic_on_path()
+        alembic_on_path()
         with Gradebook(db_url_of(root)) as gradebook:
             try:
                 student = gradebook.find_student(learner_id)
@@ -224,7 +224,7 @@ def _evaluation_id(root: Path) -> str:
 
 def forget(root: Path, learner_id: str, roster: Path | None = None, exchange: Path | None = None) -> Plan:
     """Delete everything `plan` lists. Returns the plan that was carried out."""
-    from exocourse.instructor.completion import db_url_of
+    from exocourse.instructor.gradebook import db_url_of
 
     done = plan(root, learner_id, roster, exchange)
     for path in done.paths:

@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 
 from exocourse import manifest as course_manifest
-from exocourse.instructor.item_analysis import Item, source_items
+from exocourse.instructor.item_sources import Item, source_items
 from exocourse.paths import course_root
 from exocourse.safe_csv import escape_markdown, write_csv
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from exocourse.grading import kernel, manual_grades
+from exocourse.grading import manual_grades, sandbox
 
 c = get_config()  # noqa: F821 — provided by traitlets when nbgrader loads this file
 
@@ -77,8 +77,8 @@ c.Autograde.autograde_preprocessors = [
 
 # Learner code runs in the course's grading kernel: an integrity monitor always, and a bubblewrap sandbox unless
 # EXOCOURSE_SANDBOX=0. Without a working sandbox `nbgrader autograde` refuses to start (fails closed); see
-# exocourse/grading/kernel.py and the instructor guide.
-kernel.configure(c)
+# exocourse/grading/sandbox.py and the instructor guide.
+sandbox.configure(c)
 
 # Before a re-grade removes the graded copies, note the answer each confirmed hand grade was given for, so that
 # `autograde --force` keeps the hand grades of unchanged answers (exocourse/grading/manual_grades.py).

@@ -1,4 +1,5 @@
 """Every CSV the course writes goes through `write_csv`: no cell can start a spreadsheet formula.
+`read_csv` reads a course record back.
 
 Excel, LibreOffice and Google Sheets run a cell that begins with `=`, `+`, `-` or `@` (and some treat a leading
 tab or carriage return the same way) as a formula: a learner's comment `=HYPERLINK("http://…")` in the evaluation
@@ -53,6 +54,16 @@ def write_csv(path: Path, fieldnames: list[str], rows, *, lineterminator: str = 
     temporary.write_text(csv_text(fieldnames, rows, lineterminator=lineterminator), encoding="utf-8", newline="")
     os.replace(temporary, path)
     return path
+
+
+def read_csv(path: Path) -> list[dict]:
+    """The rows of a CSV the course keeps (a ledger, a record of cleared flags), as dictionaries; none if it does
+    not exist yet."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 def escape_markdown(text: object) -> str:

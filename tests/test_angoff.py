@@ -12,7 +12,7 @@ from conftest import ROOT
 from nbformat.v4 import new_code_cell, new_notebook
 
 from exocourse import cli
-from exocourse.instructor import angoff
+from exocourse.instructor import angoff, angoff_result
 from exocourse.manifest import load_manifest
 
 # A small post-test: two 1-point items and a 2-point item (4 autograded points), and a hand-graded answer
@@ -109,7 +109,7 @@ def test_three_judges_give_exact_mean_sd_range_and_standard_error(course, tmp_pa
     assert (result["min"], result["max"], result["min_percent"], result["max_percent"]) == pytest.approx(
         (2.4, 3.0, 60.0, 75.0))
     assert result["lowest"] == ["Dr A", "Dr C"] and result["highest"] == ["Dr B"]
-    assert angoff.whole_points(result, items) == 3
+    assert angoff_result.whole_points(result, items) == 3
 
 
 def test_summary_markdown_and_csv_say_the_pass_mark_is_provisional(course, tmp_path, capsys):

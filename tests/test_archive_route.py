@@ -16,8 +16,8 @@ from conftest import ROOT
 
 from exocourse import cli
 from exocourse.build.learner_edition import find_leaks
-from exocourse.grading import archive, batch
-from exocourse.grading.kernel import sandbox_probe
+from exocourse.grading import archive, archive_reader, batch
+from exocourse.grading.sandbox import sandbox_probe
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("archive")]
 SANDBOX = "1" if sandbox_probe()[0] else "0"  # honest notebooks: graded either way, sandboxed where it works
@@ -152,7 +152,7 @@ def test_autograde_records_the_submission_time_of_the_archive(course, graded):
 
     with Gradebook(f"sqlite:///{course[0] / 'grading/gradebook.db'}") as gradebook:
         recorded = {s.student.id: s.timestamp for s in gradebook.find_assignment("ps1").submissions}
-    assert recorded == {who: datetime.strptime(when, archive.TIME_FORMAT) for who, when in TIMES.items()}
+    assert recorded == {who: datetime.strptime(when, archive_reader.TIME_FORMAT) for who, when in TIMES.items()}
 
 
 def test_each_feedback_zip_holds_exactly_that_learners_feedback_and_certificate(course, graded):
@@ -217,12 +217,12 @@ def test_a_file_that_is_not_a_zip_is_refused_in_one_line(course, here):
 def _read(path: Path) -> tuple[dict, list[str]]:
     kept: dict = {}
     notes: list[str] = []
-    archive.read_archive(path, ["ps1.ipynb"], {"ps1", "exo101"}, kept, notes)
+    archive_reader.read_archive(path, ["ps1.ipynb"], {"ps1", "exo101"}, kept, notes)
     return {key: _when(sub.when) for key, sub in kept.items()}, notes
 
 
 def _when(moment: datetime) -> str:
-    return moment.strftime(archive.TIME_FORMAT)
+    return moment.strftime(archive_reader.TIME_FORMAT)
 
 
 def test_paths_links_bad_ids_and_bad_times_are_named_and_never_filed(tmp_path):
@@ -251,7 +251,7 @@ def test_zip_bombs_are_refused_whole(tmp_path, monkeypatch):
     with pytest.raises(archive.ArchiveError, match=r"^bomb.zip refused: ada/ps1.ipynb unpacks to 22,020,096 bytes "
                                                  r"\(at most 20,971,520\)"):
         _read(_zip(tmp_path / "bomb.zip", [("ada/ps1.ipynb", bytes(21 * 2**20), (2024, 3, 4, 9, 0, 0))]))
-    monkeypatch.setattr(archive, "MAX_TOTAL", 1000)
+    monkeypatch.setattr(archive_reader, "MAX_TOTAL", 1000)
     many = [(f"l{n}/ps1.ipynb", bytes(600), (2024, 3, 4, 9, 0, 0)) for n in range(2)]
     with pytest.raises(archive.ArchiveError, match=r"2 entries, 1,200 bytes unpacked \(at most 5,000 and 1,000\)"):
         _read(_zip(tmp_path / "big.zip", many))

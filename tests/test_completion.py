@@ -7,8 +7,9 @@ import datetime as dt
 
 import pytest
 
-from exocourse.instructor import completion
-from exocourse.instructor.completion import Submission
+from exocourse.instructor import certificates, completion_rules, gradebook, roster
+from exocourse.instructor.flags import clear_flag, open_flags, submission_digest
+from exocourse.instructor.gradebook import Submission
 
 MODULES = ["ps1", "ps2", "ps3", "ps4"]
 MANIFEST = {
@@ -42,7 +43,7 @@ def plain_manifest_api(monkeypatch):
 
 
 def row_of(subs, flags=None, hours=None):
-    return completion.completion_rows(subs, MANIFEST, ROSTER, flags or {}, hours)[0]
+    return completion_rules.completion_rows(subs, MANIFEST, ROSTER, flags or {}, hours)[0]
 
 
 def test_a_learner_with_everything_graded_and_a_pass_completes_on_the_last_required_submission():
@@ -100,25 +101,25 @@ def test_an_open_flag_holds_completion_even_on_the_pre_test():
 def test_a_cleared_flag_covers_only_the_content_that_was_reviewed():
     flags = {("demo01", "ps2"): ["patches a module"]}
     cleared = [{"learner_id": "demo01", "assignment": "ps2", "submission_timestamp": "", "submission_sha256": "aa"}]
-    assert completion.open_flags(flags, cleared, {("demo01", "ps2"): "aa"}) == {}
+    assert open_flags(flags, cleared, {("demo01", "ps2"): "aa"}) == {}
     # a re-submission with other content, even with no submission time (off a hub), is flagged afresh
-    assert completion.open_flags(flags, cleared, {("demo01", "ps2"): "bb"}) == flags
+    assert open_flags(flags, cleared, {("demo01", "ps2"): "bb"}) == flags
     # a clearance that names no content (recorded before clearances were keyed on it) covers nothing
     legacy = [{"learner_id": "demo01", "assignment": "ps2", "submission_timestamp": day(2).isoformat()}]
-    assert completion.open_flags(flags, legacy, {("demo01", "ps2"): ""}) == flags
+    assert open_flags(flags, legacy, {("demo01", "ps2"): ""}) == flags
 
 
 def test_submission_digest_changes_with_any_notebook_content(tmp_path):
     folder = tmp_path / "grading" / "submitted" / "demo01" / "ps1"
-    assert completion.submission_digest(tmp_path, "demo01", "ps1") == ""
+    assert submission_digest(tmp_path, "demo01", "ps1") == ""
     folder.mkdir(parents=True)
     (folder / "ps1.ipynb").write_text('{"cells": []}')
     (folder / "timestamp.txt").write_text("2026-09-02 10:00:00.000000 UTC")
-    first = completion.submission_digest(tmp_path, "demo01", "ps1")
+    first = submission_digest(tmp_path, "demo01", "ps1")
     (folder / "timestamp.txt").write_text("2026-09-03 10:00:00.000000 UTC")  # only the time: same content
-    assert completion.submission_digest(tmp_path, "demo01", "ps1") == first
+    assert submission_digest(tmp_path, "demo01", "ps1") == first
     (folder / "ps1.ipynb").write_text('{"cells": [1]}')
-    assert completion.submission_digest(tmp_path, "demo01", "ps1") not in ("", first)
+    assert submission_digest(tmp_path, "demo01", "ps1") not in ("", first)
 
 
 def test_a_submission_without_a_recorded_time_gets_no_certificate_and_the_reason():
@@ -158,7 +159,7 @@ def _gradebook(tmp_path):
     """A real nbgrader gradebook: ps1 with one autograded and one written item, two learners."""
     from nbgrader.api import Gradebook
 
-    completion._alembic_on_path()
+    gradebook.alembic_on_path()
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     with Gradebook(url) as gb:
         gb.add_assignment("ps1")
@@ -180,7 +181,7 @@ def _gradebook(tmp_path):
 
 
 def test_gradebook_reading_gives_scores_dates_and_pending_manual_grades(tmp_path):
-    subs = completion.gradebook_submissions(_gradebook(tmp_path))
+    subs = gradebook.gradebook_submissions(_gradebook(tmp_path))
     assert subs[("demo01", "ps1")] == Submission(4.0, 5.0, day(1), False)
     assert subs[("demo02", "ps1")] == Submission(2.0, 5.0, day(2), True)
 
@@ -222,20 +223,20 @@ def test_a_re_grade_keeps_a_hand_grade_of_an_unchanged_answer_and_names_a_change
     assert regrade("Exosomes are 30-150 nm.") == (False, 2.0)
     assert regrade("Exosomes are 30-150 nm. Edited.") == (True, 2.0)
     assert manual_grades.regrade_needed(url) == {("demo01", "ps1"): ["q2"]}
-    assert completion.gradebook_submissions(url)[("demo01", "ps1")].regrade_cells == ("q2",)
+    assert gradebook.gradebook_submissions(url)[("demo01", "ps1")].regrade_cells == ("q2",)
 
 
 def test_certificate_is_a_real_pdf_with_name_hours_and_the_providers_statement(tmp_path):
     from pypdf import PdfReader
 
     row = row_of(complete_class(), hours={"demo01": 8})
-    path = completion.write_certificate(row, MANIFEST, tmp_path / "c.pdf")
+    path = certificates.write_certificate(row, MANIFEST, tmp_path / "c.pdf")
     assert path.read_bytes().startswith(b"%PDF-")
     text = " ".join(PdfReader(path).pages[0].extract_text().split())
     assert "Avery Quillfeather" in text and "DEMO-0001" in text and "2026-09-06" in text
     assert "up to 9 hours" in text and "Hours recorded for this learner: 8." in text
     assert "[Accredited provider to insert: statement]" in text
-    again = completion.write_certificate(row, MANIFEST, tmp_path / "d.pdf")
+    again = certificates.write_certificate(row, MANIFEST, tmp_path / "d.pdf")
     assert again.read_bytes() == path.read_bytes()  # re-running the report changes nothing
 
 
@@ -243,9 +244,9 @@ def test_roster_needs_its_columns(tmp_path):
     path = tmp_path / "roster.csv"
     path.write_text("learner_id,name\ndemo01,A\n")
     with pytest.raises(ValueError, match="licence_number"):
-        completion.read_roster(path)
-    completion.write_roster(path, ROSTER)
-    assert completion.read_roster(path)["demo01"]["licence_number"] == "DEMO-0001"
+        roster.read_roster(path)
+    roster.write_roster(path, ROSTER)
+    assert roster.read_roster(path)["demo01"]["licence_number"] == "DEMO-0001"
 
 
 def test_clear_flag_records_who_why_and_which_submission(tmp_path):
@@ -253,18 +254,18 @@ def test_clear_flag_records_who_why_and_which_submission(tmp_path):
     url = _gradebook(tmp_path / "grading")
     assert url.endswith("grading/gradebook.db")
     with pytest.raises(ValueError, match="--reason"):
-        completion.clear_flag(tmp_path, "demo01", "ps1", by="Dr Reviewer", reason=" ")
+        clear_flag(tmp_path, "demo01", "ps1", by="Dr Reviewer", reason=" ")
     with pytest.raises(ValueError, match="No submission"):
-        completion.clear_flag(tmp_path, "demo09", "ps1", by="Dr Reviewer", reason="checked")
+        clear_flag(tmp_path, "demo09", "ps1", by="Dr Reviewer", reason="checked")
     with pytest.raises(ValueError, match="not in grading/submitted/"):  # nothing to review: nothing cleared
-        completion.clear_flag(tmp_path, "demo01", "ps1", by="Dr Reviewer", reason="checked")
+        clear_flag(tmp_path, "demo01", "ps1", by="Dr Reviewer", reason="checked")
     submitted = tmp_path / "grading" / "submitted" / "demo01" / "ps1"
     submitted.mkdir(parents=True)
     (submitted / "ps1.ipynb").write_text('{"cells": []}')
-    completion.clear_flag(tmp_path, "demo01", "ps1", by="Dr Reviewer", reason="exit call was harmless")
+    clear_flag(tmp_path, "demo01", "ps1", by="Dr Reviewer", reason="exit call was harmless")
     with (tmp_path / "grading" / "cleared_flags.csv").open() as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["learner_id"], r["assignment"], r["cleared_by"], r["submission_timestamp"], r["submission_sha256"])
             for r in rows] == [("demo01", "ps1", "Dr Reviewer", day(1).isoformat(),
-                                completion.submission_digest(tmp_path, "demo01", "ps1"))]
+                                submission_digest(tmp_path, "demo01", "ps1"))]
     assert len(rows[0]["submission_sha256"]) == 64

@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-from exocourse.grading import guard, kernel
+from exocourse.grading import guard, sandbox
 from exocourse.grading.guard import EnvironmentTampered, Snapshot
 
 
@@ -128,29 +128,29 @@ def test_a_changed_grading_environment_stops_the_run_after_restoring_the_course(
 @pytest.mark.parametrize("value,wanted", [("1", True), ("auto", True), ("", True), ("0", False), ("off", False)])
 def test_only_an_explicit_zero_switches_the_sandbox_off(monkeypatch, value, wanted):
     monkeypatch.setenv("EXOCOURSE_SANDBOX", value)
-    assert kernel.sandbox_wanted() is wanted
+    assert sandbox.sandbox_wanted() is wanted
 
 
 def test_autograde_refuses_without_a_working_sandbox_and_other_commands_go_on(monkeypatch, capsys, tmp_path):
     from traitlets.config import Config
 
     monkeypatch.delenv("EXOCOURSE_SANDBOX", raising=False)
-    monkeypatch.setattr(kernel, "sandbox_probe", lambda: (None, "bubblewrap (bwrap) is not installed"))
+    monkeypatch.setattr(sandbox, "sandbox_probe", lambda: (None, "bubblewrap (bwrap) is not installed"))
     with pytest.raises(SystemExit) as stopped:
-        kernel.configure(Config(), argv=["/venv/bin/nbgrader", "autograde", "ps1"])
+        sandbox.configure(Config(), argv=["/venv/bin/nbgrader", "autograde", "ps1"])
     assert stopped.value.code == 2
     message = capsys.readouterr().err
     assert message.startswith("error: autograding refused") and "apt-get install bubblewrap" in message
     assert "EXOCOURSE_SANDBOX=0" in message and "hub" in message
     config = Config()  # generate_assignment, feedback, formgrader: no learner code runs, so they go on
-    assert kernel.configure(config, argv=["/venv/bin/nbgrader", "generate_assignment", "ps1"]) == \
-        kernel.KERNEL_SANDBOXED  # and should anything grade, the sandboxed kernel refuses to start
+    assert sandbox.configure(config, argv=["/venv/bin/nbgrader", "generate_assignment", "ps1"]) == \
+        sandbox.KERNEL_SANDBOXED  # and should anything grade, the sandboxed kernel refuses to start
     monkeypatch.setenv("EXOCOURSE_SANDBOX", "0")
     monkeypatch.setattr(guard, "_LOCK", None)  # released again (closed) when the test ends
     config = Config()
     config.CourseDirectory.db_url = f"sqlite:///{tmp_path}/grading/gradebook.db"
-    assert kernel.configure(config, argv=["/usr/lib/python3/nbgrader/__main__.py", "autograde", "ps1"]) == \
-        kernel.KERNEL_AUDITED
+    assert sandbox.configure(config, argv=["/usr/lib/python3/nbgrader/__main__.py", "autograde", "ps1"]) == \
+        sandbox.KERNEL_AUDITED
     assert "WARNING: grading WITHOUT the sandbox" in capsys.readouterr().err
     with open(tmp_path / "grading/.unsandboxed-grading.lock") as other:  # a second grading process must wait
         with pytest.raises(BlockingIOError):

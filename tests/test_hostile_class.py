@@ -27,7 +27,7 @@ from exocourse import manifest
 from exocourse.build.learner_edition import find_leaks
 from exocourse.grading import batch, integrity
 from exocourse.grading.fixtures.simulated_class import build_class
-from exocourse.grading.kernel import sandbox_probe
+from exocourse.grading.sandbox import sandbox_probe
 
 pytestmark = [pytest.mark.slow]
 # Every graded assignment (the module problem sets, the pre-test and the post-test); the evaluation has no tests.

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from exocourse.grading.integrity import scan_code
-from exocourse.grading.kernel import Monitor, bwrap_command, submission_context
+from exocourse.grading.monitor import Monitor
+from exocourse.grading.sandbox import bwrap_command, submission_context
 
 NAMES = {"check_answer", "check_form", "grading", "importlib", "load_nta_sample", "median_diameter_nm"}
 
@@ -77,7 +78,7 @@ def test_grading_kernel_tracebacks_quote_no_source(tmp_path):
     import nbformat
     from nbclient import NotebookClient
 
-    from exocourse.grading.kernel import KERNEL_AUDITED, install_kernelspecs
+    from exocourse.grading.sandbox import KERNEL_AUDITED, install_kernelspecs
 
     install_kernelspecs()
     source = "### BEGIN HIDDEN TESTS\nsecret_key = 'abc123'\nraise ValueError('boom')\n### END HIDDEN TESTS"

@@ -13,7 +13,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from exocourse import cli
 from exocourse.answers import digest
 from exocourse.grading.env import with_python_on_path
-from exocourse.instructor import item_analysis
+from exocourse.instructor import item_analysis, item_report, item_sources, item_statistics
 
 ITEMS = ("t1_origin", "t2_claim", "t3_ppv")  # two multiple-choice items (keys B and C) and a number item
 STUB = "# Type your answer here, as in the example above, then run this cell."
@@ -136,7 +136,7 @@ def _rows(report) -> dict:
 
 # ------------------------------------------------------------------------------------ six learners, by hand ---
 def test_groups_are_27_percent_rounded_half_up_at_least_one():
-    assert [item_analysis.group_size(n) for n in (1, 2, 6, 12, 50, 100)] == [1, 1, 2, 3, 14, 27]  # 27% of 50 = 13.5 -> 14
+    assert [item_statistics.group_size(n) for n in (1, 2, 6, 12, 50, 100)] == [1, 1, 2, 3, 14, 27]  # 27% of 50 = 13.5 -> 14
 
 
 def test_only_autograded_items_are_analysed_in_notebook_order(six):
@@ -181,9 +181,9 @@ def test_upper_lower_index_uses_groups_sorted_by_total_then_learner_id(six):
 def test_option_shares_are_read_from_submitted_notebooks_without_running_them(six, course):
     rows = _rows(six)
     # q1: eli typed "A", ben "b" (read as B), the rest "B".
-    assert rows["t1_origin"]["options"] == {"A": 1, "B": 5, "C": 0, "D": 0, item_analysis.NO_VALID_ANSWER: 0, item_analysis.NOT_READ: 0}
+    assert rows["t1_origin"]["options"] == {"A": 1, "B": 5, "C": 0, "D": 0, item_sources.NO_VALID_ANSWER: 0, item_sources.NOT_READ: 0}
     # q2: ada, ben (" C "), eli chose C; cy "d"; dee typed code (not a plain value), fay left the stub.
-    assert rows["t2_claim"]["options"] == {"A": 0, "B": 0, "C": 3, "D": 1, item_analysis.NO_VALID_ANSWER: 2, item_analysis.NOT_READ: 0}
+    assert rows["t2_claim"]["options"] == {"A": 0, "B": 0, "C": 3, "D": 1, item_sources.NO_VALID_ANSWER: 2, item_sources.NOT_READ: 0}
     assert rows["t2_claim"]["top"]["D"] == 1 and rows["t2_claim"]["bottom"]["D"] == 0  # cy is in the top group
     assert rows["t3_ppv"]["options"] is None  # a number item has no options
     assert not (course / "pwned").exists()  # dee's code never ran
@@ -224,7 +224,7 @@ def test_cli_writes_markdown_csv_and_an_accessible_html_page(course, six):
     assert "## Options of Question 2 (t2_claim): keyed answer C" in md and "| C (key) | 3 | 50% | 1 | 1 |" in md
     assert "| no valid answer | 2 | 33% | 0 | 1 |" in md and "**Text version:** 3 item(s), 2 flagged." in md
     csv_lines = (folder / "quiz.csv").read_text(encoding="utf-8").splitlines()
-    assert csv_lines[0] == ",".join(item_analysis.COLUMNS)
+    assert csv_lines[0] == ",".join(item_report.COLUMNS)
     assert csv_lines[3].startswith("quiz,t3_ppv,Question 3,1.0,6,0.333,0.25,1.0,,,")
     assert "A=1; B (key)=5; C=0; D=0; no valid answer=0" in csv_lines[1]
     page = (folder / "quiz.html").read_text(encoding="utf-8")
@@ -234,12 +234,12 @@ def test_cli_writes_markdown_csv_and_an_accessible_html_page(course, six):
 
 
 def test_figure_tells_flagged_items_apart_by_shape_and_label_not_only_colour(six):
-    fig = item_analysis.figure(six)
+    fig = item_report.figure(six)
     traces = {t.name: t for t in fig.data}
     assert traces["No flag"].marker.symbol == "circle" and traces["Flagged"].marker.symbol == "x"
     assert list(traces["Flagged"].text) == ["t1_origin (flagged)", "t2_claim (flagged)"]
     assert list(traces["No flag"].text) == ["t3_ppv"]
-    assert fig.layout.meta["text_alternative"] == item_analysis.describe(six)[1]
+    assert fig.layout.meta["text_alternative"] == item_report.describe(six)[1]
 
 
 # ------------------------------------------------------------------------------------------ twelve learners ---

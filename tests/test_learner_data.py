@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from exocourse.instructor import completion, learner_data
+from exocourse.instructor import learner_data
+from exocourse.instructor.gradebook import alembic_on_path, db_url_of
 
 
 def _write(path, text="x"):
@@ -68,8 +69,8 @@ def _build_course(root):
     _csv(g / "completion_report.csv", [{"learner_id": "demo01", "completed": "yes"},
                                        {"learner_id": "demo02", "completed": "no"}])
     _csv(g / "evaluation_summary.csv", [{"section": "responses", "question": "Evaluations submitted", "count": "2"}])
-    completion._alembic_on_path()
-    with Gradebook(completion.db_url_of(root)) as gradebook:
+    alembic_on_path()
+    with Gradebook(db_url_of(root)) as gradebook:
         gradebook.add_assignment("ps1")
         for learner in ("demo01", "demo02"):
             gradebook.add_student(learner)
@@ -121,7 +122,7 @@ def test_forget_removes_the_learner_everywhere_and_keeps_the_others(course):
     assert _ids(g / "grades.csv", "student_id") == ["demo02"]
     assert _ids(g / "completion_report.csv", "learner_id") == ["demo02"]
     assert (g / "evaluation_summary.csv").read_text().count("\n") == 2  # anonymous: untouched
-    with Gradebook(completion.db_url_of(course)) as gradebook:
+    with Gradebook(db_url_of(course)) as gradebook:
         assert [s.id for s in gradebook.students] == ["demo02"]
         assert len(gradebook.find_assignment("ps1").submissions) == 1
     assert learner_data.plan(course, "demo01").empty()  # running it again finds nothing left

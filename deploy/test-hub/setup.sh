@@ -45,6 +45,6 @@ trap 'rm -rf "$src"' EXIT
 cp -r "$REPO/pyproject.toml" "$REPO/README.md" "$REPO/exocourse" "$src/"
 "$PREFIX/bin/python" -m pip install --quiet --no-deps --force-reinstall "$src"
 # The grading kernel specs go into the environment now, as root: the grader account cannot write there.
-"$PREFIX/bin/python" -c 'from exocourse.grading import grader_kernel; grader_kernel.install_kernelspecs()'
+"$PREFIX/bin/python" -c 'from exocourse.grading import sandbox; sandbox.install_kernelspecs()'
 "$PREFIX/bin/jupyterhub" --version
 "$PREFIX/chp/node_modules/.bin/configurable-http-proxy" --version

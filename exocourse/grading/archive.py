@@ -31,194 +31,12 @@ import re
 import shutil
 import sys
 import zipfile
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from nbgrader.plugins import ExtractorPlugin, FileNameCollectorPlugin
-from nbgrader.utils import parse_utc
-from traitlets import List, Unicode
-
+# nbgrader loads the plug-ins by these names (nbgrader_config.py, collect below)
+from exocourse.grading.archive_plugins import ArchiveCollector, ArchiveExtractor  # noqa: F401
+from exocourse.grading.archive_reader import ArchiveError, first_sentence, open_archive
 from exocourse.grading.learner_ids import LearnerIdError, check_learner_id
-
-MAX_TOTAL, MAX_ENTRY, MAX_ENTRIES = 200 * 2**20, 20 * 2**20, 5000
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"  # nbgrader's own (Exchange.timestamp_format, in UTC)
-STAMP = "timestamp.txt"
-
-
-class ArchiveError(ValueError):
-    """An archive or a request this route refuses; the message says why in one line."""
-
-
-@dataclass
-class Submission:
-    learner: str
-    notebook: str
-    when: datetime  # UTC, naive, as nbgrader stores it
-    entry: str
-    data: bytes
-
-
-def _when(moment: datetime) -> str:
-    return moment.strftime(TIME_FORMAT)
-
-
-def _why(problem: Exception) -> str:
-    """The first sentence of a message (a learner id's own may hold ". ")."""
-    text = str(problem)
-    cut = text.find(". ", text.lower().find("learner id"))
-    return (text if cut < 0 else text[:cut]).rstrip(".").replace(": nothing was done", "")
-
-
-def _opened(path: Path) -> zipfile.ZipFile:
-    """The archive, open, or ArchiveError if it is not a zip or is too big unpacked (a zip bomb)."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as problem:  # a missing or unreadable file: its own OSError, one line
-        raise ArchiveError(f"{path.name} is not a readable zip archive ({_why(problem)})") from None
-    infos = archive.infolist()
-    big, total = next((i for i in infos if i.file_size > MAX_ENTRY), None), sum(i.file_size for i in infos)
-    if len(infos) > MAX_ENTRIES or big or total > MAX_TOTAL:
-        archive.close()
-        what = f"{big.filename} unpacks to {big.file_size:,} bytes (at most {MAX_ENTRY:,})" if big else \
-            f"{len(infos):,} entries, {total:,} bytes unpacked (at most {MAX_ENTRIES:,} and {MAX_TOTAL:,})"
-        raise ArchiveError(f"{path.name} refused: {what}; split it or remove what is not a notebook")
-    return archive
-
-
-def _place(name: str, info: zipfile.ZipInfo, notebooks: list[str]) -> tuple[str, str, bool] | str:
-    """(learner, notebook, in a learner folder) for an entry, or why it is skipped."""
-    parts = PurePosixPath(name).parts
-    if name.startswith("/") or re.match(r"[A-Za-z]:", name) or ".." in parts:
-        return "its path leaves the archive"
-    if (info.external_attr >> 16) & 0o170000 == 0o120000 or info.flag_bits & 0x1:
-        return "a symbolic link or an encrypted entry, not a notebook"
-    if not parts[-1].endswith(".ipynb"):
-        return "not a notebook (.ipynb)"
-    if parts[-1] in notebooks:
-        return (parts[-2], parts[-1], True) if len(parts) > 1 else "not in a folder named after a learner"
-    flat = next((n for n in notebooks if parts[-1].endswith("__" + n)), None)
-    if flat:
-        return parts[-1][: -len(flat) - 2], flat, False
-    return f"{parts[-1].split('__')[-1]} is not a notebook of this assignment ({', '.join(notebooks)})"
-
-
-def read_archive(path: Path, notebooks: list[str], reserved: set[str], kept: dict, notes: list[str]) -> None:
-    """Add the archive's submissions to `kept` {(learner, notebook): Submission}, keeping the later of two, and one
-    line per skipped entry to `notes`."""
-    import nbformat
-
-    with _opened(path) as archive:
-        entries = [(i.filename.replace("\\", "/"), i) for i in archive.infolist() if not i.is_dir()]
-        stamps = {str(PurePosixPath(n).parent): i for n, i in entries if PurePosixPath(n).name == STAMP}
-        for name, info in entries:
-            if "__MACOSX" in PurePosixPath(name).parts or PurePosixPath(name).name in {".DS_Store", STAMP}:
-                continue
-            place = _place(name, info, notebooks)
-            try:
-                if isinstance(place, str):
-                    raise ArchiveError(place)
-                learner, notebook, in_folder = place
-                check_learner_id(learner, reserved)
-            except ValueError as problem:  # LearnerIdError and ArchiveError are ValueErrors
-                notes.append(f"{info.filename}: {_why(problem)}")
-                continue
-            try:
-                data = archive.read(info)
-                nbformat.reads(data.decode("utf-8"), as_version=4)
-            except Exception as problem:  # noqa: BLE001 - whatever a broken entry raises, it is skipped, named
-                notes.append(f"{info.filename}: not a readable notebook ({type(problem).__name__})")
-                continue
-            when, stamp = None, stamps.get(str(PurePosixPath(name).parent)) if in_folder else None
-            if stamp is not None:
-                try:
-                    when = parse_utc(archive.read(stamp)[:100].decode("utf-8").strip())
-                except Exception:  # noqa: BLE001 - an unreadable time falls back to the entry's own
-                    notes.append(f"{stamp.filename}: not a time nbgrader reads; used the ZIP entry's time")
-            try:
-                new, old = Submission(learner, notebook, when or datetime(*info.date_time), info.filename, data), \
-                    kept.get((learner, notebook))
-            except ValueError:
-                notes.append(f"{info.filename}: its ZIP entry has no valid date and there is no timestamp.txt")
-                continue
-            if old is not None:
-                earlier, new = (new, old) if new.when < old.when else (old, new)
-                notes.append(f"{earlier.entry}: {learner} handed in {notebook} twice; kept the later one, "
-                             f"{new.entry} ({_when(new.when)})")
-            kept[(learner, notebook)] = new
-
-
-class ArchiveExtractor(ExtractorPlugin):
-    """Checks every entry of the archive(s) and writes extracted/<learner>/<notebook> and timestamp.txt."""
-
-    only = Unicode("", help="Extract only this file of the archive folder (default: every .zip).").tag(config=True)
-
-    def extract(self, archive_path: str, extracted_path: str) -> None:
-        coursedir = self.parent.coursedir
-        release = Path(coursedir.format_path(coursedir.release_directory, ".", coursedir.assignment_id))
-        reserved = {coursedir.course_id} | {p.name for folder in (coursedir.source_directory, release.parent)
-                                            for p in (Path(coursedir.root) / folder).glob("*") if p.is_dir()}
-        kept: dict = {}
-        self.notes: list[str] = []
-        for path in sorted(Path(archive_path).glob("*.zip")):
-            if path.name == (self.only or path.name):
-                read_archive(path, sorted(p.name for p in release.glob("*.ipynb")), reserved, kept, self.notes)
-        for sub in kept.values():
-            (Path(extracted_path) / sub.learner).mkdir(parents=True, exist_ok=True)
-            (Path(extracted_path) / sub.learner / sub.notebook).write_bytes(sub.data)
-        for learner in {sub.learner for sub in kept.values()}:  # nbgrader keeps one time per learner: the latest
-            latest = max(sub.when for sub in kept.values() if sub.learner == learner)
-            (Path(extracted_path) / learner / STAMP).write_text(_when(latest) + "\n", encoding="utf-8")
-
-
-class ArchiveCollector(FileNameCollectorPlugin):
-    """Hands nbgrader extracted/<learner>/ unless that learner's filed submission is identical, newer, or (without
-    --force) different. Collects timestamp.txt too, which ZipCollectApp then keeps as it is."""
-
-    valid_ext = List([".ipynb", ".txt"]).tag(config=True)
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.filed: dict[str, list[str]] = {}
-        self.notes: list[str] = []
-        self._decided: dict[str, bool] = {}
-
-    def _skip(self, line: str) -> bool:
-        self.notes.append(line)
-        return False
-
-    def _decide(self, folder: Path) -> bool:
-        learner, coursedir = folder.name, self.parent.coursedir
-        target = Path(coursedir.format_path(coursedir.submitted_directory, learner, coursedir.assignment_id))
-        new_time = parse_utc((folder / STAMP).read_text(encoding="utf-8").strip())
-        new = {p.name: p.read_bytes() for p in folder.glob("*.ipynb")}
-        if target.is_dir() and any(target.iterdir()):
-            try:
-                old_time = parse_utc((target / STAMP).read_text(encoding="utf-8").strip())
-            except (OSError, ValueError, OverflowError):
-                old_time = None
-            filed = f"the filed submission ({_when(old_time) if old_time else 'with no time'})"
-            if old_time == new_time and all((target / n).is_file() and (target / n).read_bytes() == b
-                                            for n, b in new.items()):
-                return self._skip(f"{learner}: unchanged (already filed, identical)")
-            if old_time and old_time > new_time:
-                return self._skip(f"{learner}: kept {filed}, newer than the archive's")
-            if not self.parent.force:
-                return self._skip(f"{learner}: kept {filed}; the archive's ({_when(new_time)}) differs — add --force "
-                                  "to replace it")
-            self.notes.append(f"{learner}: replaced {filed} by the archive's")
-        self.filed[learner] = sorted(new)
-        return True
-
-    def collect(self, submitted_file: str) -> dict | None:
-        path = Path(submitted_file)
-        if path.suffix not in self.valid_ext:
-            return None
-        if path.parent.name not in self._decided:
-            self._decided[path.parent.name] = self._decide(path.parent)
-        stamp = (path.parent / STAMP).read_text(encoding="utf-8").strip()
-        return {"student_id": path.parent.name, "file_id": path.name, "timestamp": stamp} \
-            if self._decided[path.parent.name] else None
 
 
 def _assignment(root: Path, assignment: str) -> str:
@@ -240,7 +58,7 @@ def collect(assignment: str, archive: str | Path, force: bool = False) -> dict:
     archive, downloaded = Path(archive), root / "grading" / "downloaded" / _assignment(root, assignment)
     if not any((root / "assignments" / "release" / assignment).glob("*.ipynb")):
         raise ArchiveError(f"no release of {assignment}: run `nbgrader generate_assignment {assignment}` first")
-    _opened(archive).close()  # not a zip, or a zip bomb: refused before anything is copied
+    open_archive(archive).close()  # not a zip, or a zip bomb: refused before anything is copied
     copy = downloaded / "archive" / (re.sub(r"[^A-Za-z0-9_.-]", "_", archive.stem) + ".zip")  # a plain name
     copy.parent.mkdir(parents=True, exist_ok=True)
     if archive.resolve() != copy.resolve():
@@ -282,7 +100,7 @@ def feedback(assignment: str, out: str | Path = "grading/feedback-archive") -> d
         try:
             check_learner_id(learner, reserved)
         except LearnerIdError as problem:
-            result["notes"].append(f"{learner}: skipped, {_why(problem)}")
+            result["notes"].append(f"{learner}: skipped, {first_sentence(problem)}")
             continue
         own = [(grading / "feedback" / learner / assignment, "*.html"), (grading / "certificates" / learner, "*.pdf")]
         files = [p for folder, pattern in own for p in sorted(folder.glob(pattern))  # no symbolic link on the way

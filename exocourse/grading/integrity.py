@@ -64,7 +64,7 @@ def _dotted(node) -> str:
     return type(node).__name__
 
 
-def scan_code(source: str, test_names: set[str]) -> list[str]:
+def scan_code(source: str, protected: set[str]) -> list[str]:
     """Reasons to flag one learner-written code cell."""
     code = _as_python(source)
     if "get_ipython().system(" in code or "get_ipython().getoutput(" in code:
@@ -90,9 +90,9 @@ def scan_code(source: str, test_names: set[str]) -> list[str]:
                     elif isinstance(leaf, ast.Subscript) and isinstance(leaf.ctx, ast.Store) and any(
                             word in _dotted(leaf.value) for word in ("modules", "builtins", "globals", "vars")):
                         reasons.append(f"patches {_dotted(leaf.value)}")
-                    elif isinstance(leaf, ast.Name) and isinstance(leaf.ctx, ast.Store) and leaf.id in test_names:
+                    elif isinstance(leaf, ast.Name) and isinstance(leaf.ctx, ast.Store) and leaf.id in protected:
                         reasons.append(f"redefines test helper {leaf.id}")
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in test_names:
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in protected:
             reasons.append(f"redefines test helper {node.name}")
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             module = node.module if isinstance(node, ast.ImportFrom) else None
@@ -103,7 +103,7 @@ def scan_code(source: str, test_names: set[str]) -> list[str]:
                 if root == "builtins":
                     reasons.append("imports builtins")
                 bound = alias.asname or alias.name.split(".")[0]
-                if bound in test_names and not (module or alias.name).startswith(("exocourse", "importlib")):
+                if bound in protected and not (module or alias.name).startswith(("exocourse", "importlib")):
                     reasons.append(f"redefines test helper {bound}")
         elif isinstance(node, ast.Call):
             name = _dotted(node.func)
@@ -135,7 +135,7 @@ def _normal(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
-def test_names(source_notebook: Path) -> set[str]:
+def protected_names(source_notebook: Path) -> set[str]:
     """Names the tests and locked set-up cells of an assignment bind: a learner must not redefine them."""
     names: set[str] = set()
     for cell in nbformat.read(source_notebook, as_version=4).cells:
@@ -237,7 +237,7 @@ def report(root: Path, assignment: str) -> dict[str, list[str]]:
     source = root / "assignments" / "source" / assignment
     if not release.is_dir():
         raise FileNotFoundError(f"No release copy of {assignment}: run `nbgrader generate_assignment {assignment}`.")
-    names = set().union(*(test_names(nb) for nb in source.glob("*.ipynb"))) if source.is_dir() else set()
+    names = set().union(*(protected_names(nb) for nb in source.glob("*.ipynb"))) if source.is_dir() else set()
     autograded_any = (grading / "autograded").is_dir() and any(
         (grading / "autograded").glob(f"*/{assignment}"))
     flagged: dict[str, list[str]] = {}

@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from exocourse.safe_csv import write_csv
+from exocourse.safe_csv import read_csv, write_csv
 
 LEDGER_NAME = "manual_grades.csv"
 COLUMNS = ["learner_id", "assignment", "notebook", "cell", "answer_sha256", "manual_score", "confirmed_at"]
@@ -51,13 +51,7 @@ def ledger_path(grading: Path) -> Path:
 
 def read_ledger(grading: Path) -> dict[tuple[str, str, str, str], dict]:
     """{(learner, assignment, notebook, cell): row} from the ledger (the last row for a key wins)."""
-    import csv
-
-    path = ledger_path(grading)
-    if not path.exists():
-        return {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        return {(r["learner_id"], r["assignment"], r["notebook"], r["cell"]): r for r in csv.DictReader(handle)}
+    return {(r["learner_id"], r["assignment"], r["notebook"], r["cell"]): r for r in read_csv(ledger_path(grading))}
 
 
 def _score(value) -> str:

@@ -84,9 +84,9 @@ class GuardedExecute(Execute):
     _snapshots: dict = {}
 
     def preprocess(self, nb, resources, *args, **kwargs):
-        from exocourse.grading import kernel
+        from exocourse.grading import sandbox
 
-        if kernel.sandbox_wanted():  # the sandbox keeps the course read-only: nothing to snapshot
+        if sandbox.sandbox_wanted():  # the sandbox keeps the course read-only: nothing to snapshot
             return super().preprocess(nb, resources, *args, **kwargs)
         from exocourse.grading.guard import Snapshot, exclusive_run
 

@@ -12,7 +12,7 @@ from conftest import ROOT
 
 from exocourse import manifest
 from exocourse.instructor import evaluation_summary
-from exocourse.lessons import evaluation_form
+from exocourse.lessons import evaluation_answers, evaluation_form
 
 M = manifest.load_manifest(ROOT)
 SOURCE = ROOT / "assignments/source/evaluation/evaluation.ipynb"
@@ -90,7 +90,7 @@ def test_the_notebook_asks_for_plain_words_not_python_values():
 
 
 def test_the_untouched_notebook_gives_no_answers_and_no_problems():
-    answers, problems = evaluation_form.clean_answers(evaluation_form.read_notebook_answers(SOURCE.read_text(), M), M)
+    answers, problems = evaluation_answers.clean_answers(evaluation_form.read_notebook_answers(SOURCE.read_text(), M), M)
     assert problems == [] and all(value is None for value in answers.values())
 
 
@@ -153,13 +153,13 @@ def test_a_time_given_but_not_attested_is_not_recorded_and_says_why(tmp_path):
     (True, True), (False, False), ("yes", True), ("Yes.", True), ("y", True), (" True ", True), ("I attest", True),
     ("yes, I attest", True), ("no", False), ("N", False), ("No.", False)])
 def test_the_attestation_reads_yes_or_no_in_any_usual_form(typed, attested):
-    answers, problems = evaluation_form.clean_answers({"attest_hours": typed}, M)
+    answers, problems = evaluation_answers.clean_answers({"attest_hours": typed}, M)
     assert answers["attest_hours"] is attested and problems == []
 
 
 @pytest.mark.parametrize("typed", ["maybe", "yes and no", "?", 1])
 def test_an_unclear_attestation_counts_as_unanswered_with_a_reason(typed):
-    answers, problems = evaluation_form.clean_answers({"attest_hours": typed}, M)
+    answers, problems = evaluation_answers.clean_answers({"attest_hours": typed}, M)
     assert answers["attest_hours"] is None
     assert problems == [f"Attestation of your time: “{typed}” is not clear, so it counts as unanswered; type yes to "
                         "attest the time you gave, or no."]
@@ -170,7 +170,7 @@ def test_an_unclear_attestation_counts_as_unanswered_with_a_reason(typed):
     ("1.5 hours", 1.5), ("8 h 30 min", 8.5), ("8h30m", 8.5), ("about 9 hours", 9.0), ("~9h", 9.0), ("1:30", 1.5),
     ("9 hours.", 9.0), (8.5, 8.5), (12, 12.0)])
 def test_the_time_spent_reads_hours_or_minutes_as_typed(typed, hours):
-    answers, problems = evaluation_form.clean_answers({"hours_spent": typed}, M)
+    answers, problems = evaluation_answers.clean_answers({"hours_spent": typed}, M)
     assert answers["hours_spent"] == pytest.approx(hours) and problems == []
 
 
@@ -180,7 +180,7 @@ def test_the_time_spent_reads_hours_or_minutes_as_typed(typed, hours):
     ("0", "greater than 0"), ("8 30", "type the time as a number of hours"), (float("nan"), "greater than 0"),
     ("over 10 hours", "type the time as a number of hours")])
 def test_an_unclear_time_counts_as_unanswered_and_says_what_to_type(typed, reason):
-    answers, problems = evaluation_form.clean_answers({"hours_spent": typed}, M)
+    answers, problems = evaluation_answers.clean_answers({"hours_spent": typed}, M)
     assert answers["hours_spent"] is None and len(problems) == 1
     assert problems[0].startswith("Time spent: “") and reason in problems[0]
 
@@ -189,16 +189,16 @@ def test_an_unclear_time_counts_as_unanswered_and_says_what_to_type(typed, reaso
     ("4", 4), ("4/5", 4), ("3 out of 5", 3), ("5 - fully", 5), ("5 (fully)", 5), ("mostly", 4), ("Fully", 5),
     ("a little", 2), (" 1 ", 1), (2, 2), ("4.5", None), ("4 or 5", None), ("7", None), ("good", None), (True, None)])
 def test_ratings_read_a_number_or_the_scale_word(typed, rating):
-    answers, problems = evaluation_form.clean_answers({"relevance": typed}, M)
+    answers, problems = evaluation_answers.clean_answers({"relevance": typed}, M)
     assert answers["relevance"] == rating and len(problems) == (rating is None)
 
 
 def test_practice_change_offers_not_applicable():
-    answers, problems = evaluation_form.clean_answers({"practice_change": "e"}, M)
+    answers, problems = evaluation_answers.clean_answers({"practice_change": "e"}, M)
     assert answers["practice_change"] == "E" and problems == []
     for typed in ("(C)", "a)", "B. No: my practice already matches"):
-        assert evaluation_form.clean_answers({"practice_change": typed}, M)[0]["practice_change"] == typed.strip("(")[0].upper()
-    _, problems = evaluation_form.clean_answers({"practice_change": "F"}, M)
+        assert evaluation_answers.clean_answers({"practice_change": typed}, M)[0]["practice_change"] == typed.strip("(")[0].upper()
+    _, problems = evaluation_answers.clean_answers({"practice_change": "F"}, M)
     assert problems == ["Change in your practice: “F” is not clear, so it counts as unanswered; type one letter from "
                         "A to E."]
     text = "".join(cell.source for cell in nbformat.read(SOURCE, as_version=4).cells)
@@ -206,9 +206,9 @@ def test_practice_change_offers_not_applicable():
 
 
 def test_commercial_bias_reads_yes_or_no_and_keeps_the_comment():
-    answers, problems = evaluation_form.clean_answers({"commercial_bias": "Yes", "commercial_bias_details": "Lesson 2"}, M)
+    answers, problems = evaluation_answers.clean_answers({"commercial_bias": "Yes", "commercial_bias_details": "Lesson 2"}, M)
     assert (answers["commercial_bias"], answers["commercial_bias_details"], problems) == ("yes", "Lesson 2", [])
-    answers, problems = evaluation_form.clean_answers({"commercial_bias": "not sure"}, M)
+    answers, problems = evaluation_answers.clean_answers({"commercial_bias": "not sure"}, M)
     assert answers["commercial_bias"] is None and problems == [
         "Commercial bias: “not sure” is not clear, so it counts as unanswered; type yes or no."]
 

@@ -72,3 +72,17 @@ def test_the_package_readme_is_short_and_names_every_wing():
     text = (PACKAGE / "README.md").read_text(encoding="utf-8")
     assert len(text.splitlines()) <= 60
     assert all(f"exocourse/{wing}/" in text for wing in WINGS)
+
+
+def test_no_package_file_is_hidden_from_git():
+    """A clean clone has the whole package: no .gitignore line matches a package file (`grading/` once hid
+    exocourse/grading/env.py, so a clean clone could not import it)."""
+    import shutil
+    import subprocess
+
+    if not (ROOT / ".git").exists() or not shutil.which("git"):
+        pytest.skip("not a git checkout")
+    ignored = subprocess.run(["git", "ls-files", "--others", "--ignored", "--exclude-standard", "exocourse"],
+                             cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    hidden = [p for p in ignored if "__pycache__" not in p and ".egg-info" not in p]
+    assert hidden == [], f"ignored by git, so missing from a clone: {hidden}"

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from exocourse import manifest as course_manifest
-from exocourse.lessons.evaluation_form import (
+from exocourse.lessons.evaluation_answers import (
     BIAS_CHOICES,
     NAMES,
     PRACTICE_CHOICES,
@@ -30,8 +30,8 @@ from exocourse.lessons.evaluation_form import (
     TEXT_FIELDS,
     clean_answers,
     rating_fields,
-    read_notebook_answers,
 )
+from exocourse.lessons.evaluation_form import read_notebook_answers
 from exocourse.paths import course_root
 from exocourse.safe_csv import csv_text, escape_markdown
 

@@ -48,16 +48,8 @@ def _date(value, row_id: str, field: str) -> dt.date:
 def check_rows(rows: list[dict], known_references: set[str]) -> list[dict]:
     """The rows, each checked: every field present, a known check method, sources that exist, dates in order and
     the next check at most 12 months after the last. Raises CurrencyError naming the first problem."""
-    seen: set[str] = set()
     checked = []
-    for row in rows:
-        row_id = str(row.get("id", "?"))
-        missing = [f for f in REQUIRED if not row.get(f)]
-        if missing:
-            raise CurrencyError(f"currency register, fact {row_id}: missing {', '.join(missing)}.")
-        if row_id in seen:
-            raise CurrencyError(f"currency register: fact {row_id} appears twice.")
-        seen.add(row_id)
+    for row_id, row in data.records(rows, REQUIRED, "currency register", "fact", CurrencyError):
         if row["checked"] not in METHODS:
             raise CurrencyError(f"currency register, fact {row_id}: checked must be one of {', '.join(METHODS)}.")
         unknown = [r for r in row["references"] if r not in known_references]

@@ -60,6 +60,21 @@ def rows(name: str, folder: Path | None = None) -> list[dict]:
         return [{k: _convert(v, types.get(k, "string")) for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
+def records(rows: list[dict], required, where: str, noun: str, error: type[Exception]):
+    """Each (id, row) of a hand-written table (the fact register, the item bank), after checking that the row
+    has every required field and that its id is new; raises `error` naming the first problem."""
+    seen: set[str] = set()
+    for row in rows:
+        row_id = str(row.get("id", "?"))
+        missing = [field for field in required if not row.get(field)]
+        if missing:
+            raise error(f"{where}, {noun} {row_id}: missing {', '.join(missing)}.")
+        if row_id in seen:
+            raise error(f"{where}: {noun} {row_id} appears twice.")
+        seen.add(row_id)
+        yield row_id, row
+
+
 def is_synthetic(name: str) -> bool:
     return bool(_resource(name).get("synthetic", False))
 

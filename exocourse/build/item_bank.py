@@ -39,15 +39,7 @@ def keyed_letter(item: dict) -> str:
 
 
 def check_items(items: list[dict], objectives: set[str], references: set[str]) -> list[dict]:
-    seen: set[str] = set()
-    for item in items:
-        item_id = str(item.get("id", "?"))
-        missing = [f for f in FIELDS if not item.get(f)]
-        if missing:
-            raise ItemBankError(f"item bank, item {item_id}: missing {', '.join(missing)}.")
-        if item_id in seen:
-            raise ItemBankError(f"item bank: item {item_id} appears twice.")
-        seen.add(item_id)
+    for item_id, item in data.records(items, FIELDS, "item bank", "item", ItemBankError):
         if item["objective"] not in objectives:
             raise ItemBankError(f"item bank, item {item_id}: {item['objective']} is not an objective of the course.")
         if item["level"] not in LEVELS or item["form"] not in FORMS:

@@ -4,6 +4,8 @@ It holds the lessons, the data, the helper package, the manifest and, for self-s
 released assignments. It never holds assignments/source/, solutions, hidden tests or answer keys: the build
 generates release copies with nbgrader in a scratch copy of the course (so the instructor's gradebook is not
 touched), then scans everything it wrote for leaks against the source notebooks and refuses to finish if any.
+Its requirements.txt is the learners' part of the course's requirements.txt, and its `make lab` starts JupyterLab
+with the edition's own settings (.jupyter/), which hide nbgrader's instructor tools.
 
     python -m exocourse.build.learner_edition build/learner-edition
 """

@@ -4,12 +4,15 @@ It holds the lessons, the data, the helper package, the manifest and, for self-s
 released assignments. It never holds assignments/source/, solutions, hidden tests or answer keys: the build
 generates release copies with nbgrader in a scratch copy of the course (so the instructor's gradebook is not
 touched), then scans everything it wrote for leaks against the source notebooks and refuses to finish if any.
+Its requirements.txt is the learners' part of the course's requirements.txt, and its `make lab` starts JupyterLab
+with the edition's own settings (.jupyter/), which hide nbgrader's instructor tools.
 
     python -m exocourse.build.learner_edition build/learner-edition
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -18,10 +21,33 @@ import sys
 import tempfile
 from pathlib import Path
 
+from exocourse.grading.batch import scratch_course
 from exocourse.grading.env import with_python_on_path
 from exocourse.paths import course_root
 
-COPIED = ["lessons", "data", "course.yml", "course.d", "requirements.txt", "runtime.txt", "pyproject.toml"]
+COPIED = ["lessons", "data", "course.yml", "course.d", "runtime.txt", "pyproject.toml"]
+# requirements.txt lists the instructors' packages after this line; the learner edition's copy stops above it.
+INSTRUCTORS_ONLY = "# --- Instructors only"
+LEARNER_REQUIREMENTS_HEADER = """\
+# What a learner's environment needs (Python >= 3.11; runtime.txt pins 3.11 for repo2docker).
+# `-e .` installs the course's helper package from this folder.
+"""
+# The learner edition's own Jupyter settings, which its `make lab` starts JupyterLab with (JUPYTER_CONFIG_PATH):
+# nbgrader's instructor pieces are hidden (Formgrader, Create Assignment, Course List, the notebook toolbar's
+# Validate button); the Assignments tab, which hubs use, stays with the server extensions it calls.
+JUPYTER_CONFIG = ".jupyter"
+JUPYTER_SETTINGS = {
+    "labconfig/page_config.json": {"disabledExtensions": {
+        "@jupyter/nbgrader:formgrader": True,
+        "@jupyter/nbgrader:create-assignment": True,
+        "@jupyter/nbgrader:course-list": True,
+        "@jupyter/nbgrader:validate-assignment": True,
+    }},
+    "jupyter_server_config.d/exocourse-learner.json": {"ServerApp": {"jpserver_extensions": {
+        "nbgrader.server_extensions.formgrader": False,
+        "nbgrader.server_extensions.course_list": False,
+    }}},
+}
 # Of the helper package, only what lessons and released assignments import (exocourse/README.md): the core, the
 # lessons wing and the assignment checks. No grading kernel, hostile cases, certificates or instructor tools.
 LEARNER_PACKAGE = ["exocourse/*.py", "exocourse/*.json", "exocourse/lessons/*.py", "exocourse/grading/__init__.py"]
@@ -37,7 +63,8 @@ Lessons and practice assignments of the course. Start with `lessons/00_start_her
 - On a course hub: open the link your program gave you.
 - On your own computer (Python 3.11 or newer): `make lab`, or without make:
   `python -m venv .venv`, then `.venv/bin/pip install -r requirements.txt` (Windows: `.venv\\Scripts\\pip`),
-  then `.venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 lessons/00_start_here.ipynb`.
+  then `JUPYTER_CONFIG_PATH=.jupyter .venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 lessons/00_start_here.ipynb`
+  (Windows PowerShell: `$env:JUPYTER_CONFIG_PATH = ".jupyter"`, then `.venv\\Scripts\\jupyter lab ...`).
 
 Practice copies of the assignments are in `assignments/`. Graded work is fetched and submitted through your
 course hub. Corrections after release are listed in `ERRATA.md` when there are any.
@@ -52,7 +79,7 @@ lab:
 \ttest -x .venv/bin/python || python3 -m venv .venv
 \t.venv/bin/python -m pip install --quiet -r requirements.txt
 \t@$(if $(AS_ROOT),echo "Running as root (a container?): passing --allow-root (JupyterLab will not start as root without it).")
-\t.venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(if $(AS_ROOT),--allow-root) lessons/00_start_here.ipynb
+\tJUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter" .venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(if $(AS_ROOT),--allow-root) lessons/00_start_here.ipynb
 """
 
 
@@ -105,17 +132,29 @@ def find_leaks(source_notebooks: list[Path], folder: Path, tests_only: bool = Fa
     return leaks
 
 
+def learner_requirements(root: Path) -> str:
+    """requirements.txt of the learner edition: the course's requirements.txt, less its opening comment, down to
+    its instructors-only part."""
+    lines = (root / "requirements.txt").read_text(encoding="utf-8").splitlines(keepends=True)
+    cut = next((n for n, line in enumerate(lines) if line.startswith(INSTRUCTORS_ONLY)), None)
+    if cut is None:
+        raise ValueError(f"requirements.txt has no line starting {INSTRUCTORS_ONLY!r}: cannot tell what learners need")
+    start = next(n for n, line in enumerate(lines) if not line.startswith("#"))
+    return LEARNER_REQUIREMENTS_HEADER + "".join(lines[start:cut])
+
+
+def write_jupyter_settings(target: Path) -> None:
+    for name, settings in JUPYTER_SETTINGS.items():
+        path = target / JUPYTER_CONFIG / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+
+
 def release_assignments(root: Path, into: Path) -> list[str]:
     """Generate the release copy of every source assignment in a scratch copy of the course; copy them `into`."""
     names = sorted(p.name for p in (root / "assignments" / "source").iterdir() if p.is_dir())
     with tempfile.TemporaryDirectory(prefix="exocourse-release-") as scratch:
-        course = Path(scratch) / "course"
-        course.mkdir()
-        for item in ["course.yml", "course.d", "nbgrader_config.py", "assignments/source"]:
-            target = course / item
-            target.parent.mkdir(parents=True, exist_ok=True)
-            copy = shutil.copytree if (root / item).is_dir() else shutil.copy2
-            copy(root / item, target)
+        course = scratch_course(root, Path(scratch) / "course")
         env = with_python_on_path({**os.environ, "JUPYTER_CONFIG_DIR": str(Path(scratch) / "jupyter")})
         for name in names:
             subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force", "--log-level=WARN"],
@@ -143,6 +182,8 @@ def build(target: Path, root: Path | None = None) -> Path:
         for source in sorted(root.glob(pattern)):
             (target / source.relative_to(root)).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / source.relative_to(root))
+    (target / "requirements.txt").write_text(learner_requirements(root), encoding="utf-8")
+    write_jupyter_settings(target)
     release_assignments(root, target / "assignments")
     m = manifest.load_manifest(root)
     (target / "README.md").write_text(LEARNER_README.format(title=m["title"], disclaimer=m["disclaimer"]),

@@ -116,3 +116,26 @@ def test_bad_input_still_gives_the_same_one_line_message(call, message):
         call()
     assert message in str(raised.value)
     assert raised.value._render_traceback_() == [str(raised.value)]
+
+
+# ------------------------------------------------------------------------- the slider outside JupyterLab ---
+def test_static_edition_shows_each_sliders_label_and_value_as_its_readout_does():
+    from exocourse.build import static_edition
+
+    page = static_edition.static_html(risk.sterility_explorer(contamination=0.01, units=20))
+    assert "Contaminated fraction of units: 0.0100" in page and "Units tested per lot: 20 units" in page
+    page = static_edition.static_html(diagnostics.predictive_value_explorer(0.25, 0.9, 0.8))
+    assert "Prevalence (%): 25.00%" in page and "Specificity (%): 80.00%" in page
+
+
+def test_lesson_words_counts_a_sliders_label_and_shown_value():
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("lesson_words", ROOT / "tools" / "lesson_words.py")
+    lesson_words = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lesson_words)
+    s = ui.slider("Units tested per lot", 20, 1, 200, unit="units")
+    state = {s.model_id: {"model_name": "AnyModel", "state": s.get_state()}}
+    assert lesson_words._widget_words(state, s.model_id, set()) == 4 + 2  # "Units tested per lot" + "20 units"

@@ -64,13 +64,18 @@ function render({ model, el }) {
     input.setAttribute("aria-valuetext", text);
   };
 
+  // While the thumb is held, the kernel's answers to earlier positions must not pull it (or the readout) back.
+  let held = false;
+  const hold = event => { held = event.type === "pointerdown"; };
+
   function draw() {
     label.textContent = model.get("description");
     input.min = String(model.get("min"));
     input.max = String(model.get("max"));
     input.step = String(model.get("step"));
-    input.value = String(toPosition(model.get("value")));
     input.disabled = model.get("disabled");
+    if (held) return;
+    input.value = String(toPosition(model.get("value")));
     show(model.get("valuetext"));
   }
 
@@ -84,6 +89,7 @@ function render({ model, el }) {
 
   input.addEventListener("input", send);
   input.addEventListener("change", send);
+  for (const type of ["pointerdown", "pointerup", "pointercancel", "change"]) input.addEventListener(type, hold);
   model.on("change", draw);
   draw();
   return () => model.off("change", draw);

@@ -188,7 +188,7 @@ def _slider_moved(slider, before: dict, what: str) -> dict:
     return after
 
 
-def _sliders(piece: Piece, latency: list) -> None:
+def _sliders(piece: Piece, latency: list, drag_latency: list) -> None:
     page = piece.page
     sliders = piece.locator.locator(SLIDER)
     for n in range(sliders.count()):  # keyboard: every slider moves with the arrow keys
@@ -223,7 +223,7 @@ def _sliders(piece: Piece, latency: list) -> None:
         page.page.mouse.move(target, y, steps=5)
         page.page.mouse.up()
 
-    piece.act(drag, "pointerdown", "slider (mouse drag)", latency)
+    piece.act(drag, "pointerdown", "slider (mouse drag)", drag_latency)
     _slider_moved(slider, before, "slider (mouse drag)")
 
 
@@ -300,7 +300,7 @@ def operate(page: LessonPage, locator, index: int, latency: dict) -> str:
         return kind
     piece = Piece(page, locator, index)
     families = {
-        SLIDER: lambda: _sliders(piece, latency["slider"]),
+        SLIDER: lambda: _sliders(piece, latency["slider"], latency["slider_drag"]),
         ".widget-dropdown select": lambda: _dropdowns(piece, latency["dropdown"]),
         ".widget-checkbox input[type=checkbox]": lambda: _checkboxes(piece),
         ".widget-radio-box input[type=radio]": lambda: _radio_groups(piece),
@@ -326,7 +326,7 @@ def operate(page: LessonPage, locator, index: int, latency: dict) -> str:
 
 def test_each_interactive_piece_responds_to_mouse_and_keyboard(lesson):
     start = time.monotonic()
-    latency: dict[str, list[dict]] = {"dropdown": [], "slider": []}
+    latency: dict[str, list[dict]] = {"dropdown": [], "slider": [], "slider_drag": []}
     kinds = [operate(lesson, piece, index, latency) for index, piece in enumerate(lesson.pieces())]
     lesson.timings["interactions_s"] = time.monotonic() - start
     row = REPORT.setdefault(lesson.lesson.stem, {})

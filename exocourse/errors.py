@@ -15,6 +15,12 @@ class OneLineError(Exception):
         return [str(self)]
 
 
+class InputError(OneLineError, ValueError):
+    """Bad input to a lesson's model (a topic module's function); the message is written for the learner.
+
+    The one input error of every topic: `biology.InputError`, `risk.InputError` and the rest are this class."""
+
+
 MAX_PATH_LENGTH = 4096
 LARGEST = 1e15  # any count or measurement in the course is far below this
 

@@ -39,9 +39,6 @@ PANEL_SCOPE = {"include": [[".jp-NotebookPanel"]]}
 
 # (rule id, CSS selector the failing node matches, upstream issue). Nothing else is ever excluded.
 EXCLUSIONS = [
-    # ipywidgets has no ARIA API, so the course cannot name the slider handle (role=slider) it draws.
-    ("aria-input-field-name", ".widget-slider .noUi-handle",
-     "jupyter-widgets/ipywidgets#2650 (no ARIA API for widgets)"),
     # JupyterLab's toolbar buttons (and nbgrader's Validate button, built on them) carry aria-pressed on role=none.
     ("aria-allowed-attr", "jp-button.jp-ToolbarButtonComponent",
      "jupyterlab/jupyterlab#16891 (aria-pressed on jp-button with role none)"),

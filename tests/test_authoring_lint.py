@@ -122,7 +122,7 @@ def test_lesson_figures_have_captions_and_controls_have_labels(path: Path):
     assert problems == []
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "exocourse").glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((ROOT / "exocourse").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT / "exocourse")))
 def test_package_widget_controls_have_text_labels(path: Path):
     assert unlabelled_controls(path.read_text(encoding="utf-8")) == []
 

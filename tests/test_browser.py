@@ -174,22 +174,48 @@ def _self_check(page: LessonPage, piece, index: int) -> None:
     assert again["text"].strip().startswith(("✔", "✘")), again["text"]
 
 
-def _sliders(piece: Piece, latency: list) -> None:
+SLIDER = ".exocourse-slider input[type=range]"  # the course's slider (exocourse/lessons/slider.py)
+# The slider's state as a learner and a screen reader meet it: its position, its label, what it says, what it shows.
+_SLIDER_STATE_JS = """i => ({value: Number(i.value), min: Number(i.min), max: Number(i.max), label: i.labels[0].innerText,
+  valuetext: i.getAttribute('aria-valuetext'), readout: i.parentElement.querySelector('.exocourse-slider-readout').innerText})"""
+
+
+def _slider_moved(slider, before: dict, what: str) -> dict:
+    """The slider's value, its readout and its aria-valuetext all changed, and the readout is what it says."""
+    after = slider.evaluate(_SLIDER_STATE_JS)
+    assert after["value"] != before["value"], f"{what}: the slider did not move ({before} -> {after})"
+    assert after["readout"] != before["readout"] and after["valuetext"] == after["readout"], (before, after)
+    return after
+
+
+def _sliders(piece: Piece, latency: list, drag_latency: list) -> None:
     page = piece.page
-    handles = piece.locator.locator(".widget-slider .noUi-handle")
-    for n in range(handles.count()):  # keyboard: every slider moves with the arrow keys
-        handle = handles.nth(n)
-        at_max = handle.evaluate("h => Number(h.getAttribute('aria-valuenow')) >= "
-                                 "Number(h.getAttribute('aria-valuemax'))")
-        key = "ArrowLeft" if at_max else "ArrowRight"
+    sliders = piece.locator.locator(SLIDER)
+    for n in range(sliders.count()):  # keyboard: every slider moves with the arrow keys
+        slider = sliders.nth(n)
+        before = slider.evaluate(_SLIDER_STATE_JS)
+        assert before["label"].strip() and before["valuetext"] == before["readout"], before
+        key = "ArrowLeft" if before["value"] >= before["max"] else "ArrowRight"
         page.settle(piece.locator)
-        handle.focus()
+        slider.focus()
         piece.act(lambda k=key: page.page.keyboard.press(k), "keydown", f"slider {n} (keyboard {key})", latency)
+        _slider_moved(slider, before, f"slider {n} (keyboard {key})")
+    slider = sliders.nth(0)  # keyboard: Home and End jump to the ends, PageUp/PageDown take bigger steps
+    for key in ("Home", "End", "PageDown"):
+        before = slider.evaluate(_SLIDER_STATE_JS)
+        page.settle(piece.locator)
+        slider.focus()
+        piece.act(lambda k=key: page.page.keyboard.press(k), "keydown", f"slider 0 (keyboard {key})")
+        after = _slider_moved(slider, before, f"slider 0 (keyboard {key})")
+        ends = {"Home": after["min"], "End": after["max"]}
+        assert key not in ends or after["value"] == pytest.approx(ends[key]), (key, after)
     page.settle(piece.locator)
-    box = handles.nth(0).bounding_box()  # mouse: drag the first handle along its track
-    track = piece.locator.locator(".widget-slider .noUi-target").first.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    target = x + 40 if x + 40 < track["x"] + track["width"] else x - 40
+    before = slider.evaluate(_SLIDER_STATE_JS)  # mouse: press on the thumb and drag it along the track
+    box = slider.bounding_box()
+    thumb = 16  # Chromium's range thumb, in CSS pixels
+    fraction = (before["value"] - before["min"]) / (before["max"] - before["min"])
+    x, y = box["x"] + thumb / 2 + fraction * (box["width"] - thumb), box["y"] + box["height"] / 2
+    target = x - 60 if fraction > 0.5 else x + 60
 
     def drag():
         page.page.mouse.move(x, y)
@@ -197,7 +223,8 @@ def _sliders(piece: Piece, latency: list) -> None:
         page.page.mouse.move(target, y, steps=5)
         page.page.mouse.up()
 
-    piece.act(drag, "pointerdown", "slider (mouse drag)")
+    piece.act(drag, "pointerdown", "slider (mouse drag)", drag_latency)
+    _slider_moved(slider, before, "slider (mouse drag)")
 
 
 def _dropdowns(piece: Piece, latency: list) -> None:
@@ -273,7 +300,7 @@ def operate(page: LessonPage, locator, index: int, latency: dict) -> str:
         return kind
     piece = Piece(page, locator, index)
     families = {
-        ".widget-slider .noUi-handle": lambda: _sliders(piece, latency["slider"]),
+        SLIDER: lambda: _sliders(piece, latency["slider"], latency["slider_drag"]),
         ".widget-dropdown select": lambda: _dropdowns(piece, latency["dropdown"]),
         ".widget-checkbox input[type=checkbox]": lambda: _checkboxes(piece),
         ".widget-radio-box input[type=radio]": lambda: _radio_groups(piece),
@@ -299,7 +326,7 @@ def operate(page: LessonPage, locator, index: int, latency: dict) -> str:
 
 def test_each_interactive_piece_responds_to_mouse_and_keyboard(lesson):
     start = time.monotonic()
-    latency: dict[str, list[dict]] = {"dropdown": [], "slider": []}
+    latency: dict[str, list[dict]] = {"dropdown": [], "slider": [], "slider_drag": []}
     kinds = [operate(lesson, piece, index, latency) for index, piece in enumerate(lesson.pieces())]
     lesson.timings["interactions_s"] = time.monotonic() - start
     row = REPORT.setdefault(lesson.lesson.stem, {})

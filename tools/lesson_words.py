@@ -93,6 +93,8 @@ def _widget_words(state: dict, model_id: str, seen: set) -> int:
     words = count(values.get("description", "")) if name != "HTMLModel" else 0
     if name in _TEXT_WIDGETS:
         words += count(visible_text(values.get("value", "")))
+    if isinstance(values.get("valuetext"), str):  # the course's slider shows its value (and unit) as it reads it
+        words += count(values["valuetext"])
     if name in _CHOICE_WIDGETS:
         words += sum(count(str(label)) for label in values.get("_options_labels", []))
     if name == "DropdownModel":  # a closed menu shows only the chosen option

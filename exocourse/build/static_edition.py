@@ -133,6 +133,8 @@ def _control_text(name: str, control) -> str | None:
         return None  # tick boxes are summarised as a list of what is ticked
     if hasattr(control, "options"):
         shown = control.label
+    elif isinstance(getattr(control, "valuetext", None), str):  # the course's slider: its readout, with its unit
+        shown = control.valuetext
     elif isinstance(value, (int, float)) and getattr(control, "readout_format", None):
         try:
             shown = format(value, control.readout_format)

@@ -12,13 +12,10 @@ import statistics
 from dataclasses import dataclass
 
 from exocourse import data
-from exocourse.errors import OneLineError, finite_number, text_file
+from exocourse.errors import InputError, finite_number, text_file
 
 SMALL_EV_LIMIT_NM = 200  # MISEV2023's operational "small EV": "often described as <200 nm" [misev2023-table2]
 
-
-class InputError(OneLineError, ValueError):
-    """Bad input to a biology function; the message is written for the learner."""
 
 
 # ----------------------------------------------------------------------------------------------- separation ---
@@ -199,13 +196,12 @@ def nta_explorer(method: str = "sec"):
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from exocourse.lessons import plots
+    from exocourse.lessons import plots, ui
 
     plots.register_template()
     methods = separation_methods()
-    menu = w.Dropdown(options=[(m["label"], m["method"]) for m in methods], value=method,
-                      description="Separation method", style={"description_width": "initial"},
-                      layout=w.Layout(width="auto"))
+    menu = ui.choice("Separation method", [(m["label"], m["method"]) for m in methods], method, menu=True,
+                     width="auto")
     histogram = go.FigureWidget(layout={
         "title": "Synthetic NTA size distribution", "barmode": "stack", "height": 380,
         "xaxis": {"title": "Particle diameter (nm)", "range": [0, 600]},
@@ -246,11 +242,8 @@ def nta_explorer(method: str = "sec"):
 
     menu.observe(update, names="value")
     update()
-    view = w.VBox([menu, w.HBox([histogram, tradeoff], layout=w.Layout(flex_flow="row wrap")), readout])
-    view.controls = {"method": menu}
-    view.figures = {"histogram": histogram, "tradeoff": tradeoff}
-    view.readout = readout
-    return view
+    return ui.view([menu, w.HBox([histogram, tradeoff], layout=w.Layout(flex_flow="row wrap")), readout],
+                   {"method": menu}, {"histogram": histogram, "tradeoff": tradeoff}, readout)
 
 
 def marker_panel_builder(preset: list[str] | None = None):
@@ -266,7 +259,7 @@ def marker_panel_builder(preset: list[str] | None = None):
         "single_ev_image": "Single-vesicle images",
         "single_ev_analysis": "Single-particle analysis",
     }
-    from exocourse.lessons.plots import WRAP_CLASS, WRAP_STYLE
+    from exocourse.lessons import ui
 
     preset = set(preset or [])
     boxes: dict[str, w.Checkbox] = {}
@@ -277,7 +270,7 @@ def marker_panel_builder(preset: list[str] | None = None):
             boxes[row["item"]] = w.Checkbox(value=row["item"] in preset, description=row["label"], indent=False,
                                             layout=w.Layout(width="auto"))
         # WRAP_STYLE (once, in the first heading) lets long tick-box labels wrap instead of being cut off.
-        style = WRAP_STYLE if not columns else ""
+        style = ui.WRAP_STYLE if not columns else ""
         columns.append(w.VBox([w.HTML(f"{style}<strong>{html.escape(title)}</strong>")]
                               + [boxes[row["item"]] for row in members],
                               layout=w.Layout(width="250px", margin="0 16px 8px 0")))
@@ -299,8 +292,4 @@ def marker_panel_builder(preset: list[str] | None = None):
     for box in boxes.values():
         box.observe(update, names="value")
     update()
-    view = w.VBox([w.HBox(columns, layout=w.Layout(flex_flow="row wrap")), report])
-    view.add_class(WRAP_CLASS)
-    view.controls = boxes
-    view.readout = report
-    return view
+    return ui.view([w.HBox(columns, layout=w.Layout(flex_flow="row wrap")), report], boxes, readout=report, wrap=True)

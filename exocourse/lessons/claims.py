@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exocourse import data
-from exocourse.errors import OneLineError
-from exocourse.lessons import plots
+from exocourse.errors import InputError
 from exocourse.paths import data_dir
 
 MAX_CHARACTERS = 200_000
@@ -24,9 +23,6 @@ VERDICTS = ["supported", "misleading", "unsupported", "wrong"]
 REGISTER_FACT = re.compile(r"\{fact:([a-z0-9-]+)\}")
 EXCERPT_WORDS = 30  # the highlighter shows this many words of the page at first; the rest is one click away
 
-
-class InputError(OneLineError, ValueError):
-    """Bad input to the claims tools; the message is written for the learner."""
 
 
 @dataclass(frozen=True)
@@ -128,10 +124,11 @@ def lookalike_highlighter(text: str | None = None):
     """Widget: the page with its look-alike letters marked, a count by script, and the normalised text."""
     import ipywidgets as w
 
+    from exocourse.lessons import ui
+
     text = seed_page() if text is None else text
-    show_normalised = w.ToggleButton(value=False, description="Show the normalised text",
-                                     tooltip="Replace each look-alike letter with the Latin letter it imitates",
-                                     layout=w.Layout(width="fit-content"))
+    show_normalised = ui.button("Show the normalised text",
+                                "Replace each look-alike letter with the Latin letter it imitates", toggle=True)
     readout = w.HTML()
 
     def update(_=None):
@@ -158,24 +155,22 @@ def lookalike_highlighter(text: str | None = None):
 
     show_normalised.observe(update, names="value")
     update()
-    view = w.VBox([show_normalised, readout])
-    view.controls, view.readout = {"normalised": show_normalised}, readout
-    return view
+    return ui.view([show_normalised, readout], {"normalised": show_normalised}, readout=readout)
 
 
 def claim_cards():
     """Widget: a deck of the page's claims; judge each, then see the course's verdict and its sources."""
     import ipywidgets as w
 
+    from exocourse.lessons import ui
+
     deck = claims()
     state = {"card": 0}
     claim = w.HTML()
-    verdict = w.RadioButtons(options=[v.capitalize() for v in VERDICTS], value=None, description="Your verdict",
-                             style={"description_width": "initial"})
-    check = w.Button(description="Check my verdict", tooltip="Compare with the course's verdict",
-                     layout=w.Layout(width="fit-content"))
-    previous = w.Button(description="Previous claim", tooltip="Previous claim", layout=w.Layout(width="fit-content"))
-    following = w.Button(description="Next claim", tooltip="Next claim", layout=w.Layout(width="fit-content"))
+    verdict = ui.choice("Your verdict", [v.capitalize() for v in VERDICTS])
+    check = ui.button("Check my verdict", "Compare with the course's verdict")
+    previous = ui.button("Previous claim")
+    following = ui.button("Next claim")
     feedback = w.HTML()
 
     def show(_=None):
@@ -205,9 +200,9 @@ def claim_cards():
     previous.on_click(lambda _: move(-1))
     following.on_click(lambda _: move(1))
     show()
-    view = w.VBox([claim, verdict, w.HBox([check, previous, following]), feedback])
-    view.controls, view.readout, view.check, view.move, view.state = ({"verdict": verdict}, feedback, on_check, move,
-                                                                      state)
+    view = ui.view([claim, verdict, w.HBox([check, previous, following]), feedback], {"verdict": verdict},
+                   readout=feedback)
+    view.check, view.move, view.state = on_check, move, state
     return view
 
 
@@ -215,14 +210,13 @@ def readability_comparison(rewrite: str | None = None):
     """Widget: reading grade of the original page (normalised) next to a rewrite you type."""
     import ipywidgets as w
 
+    from exocourse.lessons import ui
     from exocourse.lessons.consent import TARGET_GRADE, reading_grade
-    from exocourse.lessons.consent import InputError as ConsentInputError
 
     original = normalise(seed_page())
-    box = w.Textarea(value=rewrite or "", description="Your rewrite", placeholder="Write a paragraph at grade 8 or lower here",
-                     style={"description_width": "initial"}, layout=w.Layout(width=plots.FULL_WIDTH, height="140px"))
-    button = w.Button(description="Compare reading grades", tooltip="Compare reading grades",
-                      layout=w.Layout(width="fit-content"))
+    box = ui.text_box("Your rewrite", rewrite or "", height="140px",
+                      placeholder="Write a paragraph at grade 8 or lower here")
+    button = ui.button("Compare reading grades")
     readout = w.HTML()
 
     def run(_=None):
@@ -230,7 +224,7 @@ def readability_comparison(rewrite: str | None = None):
         try:
             rows.append(("Your rewrite", f"{reading_grade(box.value):.1f}"))
             note = ""
-        except ConsentInputError as problem:
+        except InputError as problem:
             note = f"<p>{html.escape(str(problem))}</p>"
         body = "".join(f"<tr><td>{html.escape(a)}</td><td>{b}</td></tr>" for a, b in rows)
         readout.value = (f"{note}<table><thead><tr><th scope='col'>Text</th><th scope='col'>Flesch–Kincaid grade"
@@ -238,6 +232,6 @@ def readability_comparison(rewrite: str | None = None):
                          f"<p>Patient materials: grade {TARGET_GRADE:.0f} or lower (the ceiling); aim for about grade 6.</p>")
 
     button.on_click(run)
-    view = w.VBox([box, button, readout])
-    view.controls, view.readout, view.run = {"text": box}, readout, run
+    view = ui.view([box, button, readout], {"text": box}, readout=readout)
+    view.run = run
     return view

@@ -16,16 +16,12 @@ import re
 from dataclasses import dataclass, field
 
 from exocourse import data
-from exocourse.errors import OneLineError
-from exocourse.lessons import plots
+from exocourse.errors import InputError
 
 MAX_CHARACTERS = 20_000
 TARGET_GRADE = 8.0
 LONG_SENTENCE_WORDS = 25
 
-
-class InputError(OneLineError, ValueError):
-    """Bad input to the consent tools; the message is written for the learner."""
 
 
 @dataclass
@@ -138,14 +134,14 @@ def consent_auditor(sample: str | None = None):
     """Widget: pick a sample draft or paste your own, then audit it."""
     import ipywidgets as w
 
+    from exocourse.lessons import ui
+
     samples = {row["name"]: row["text"] for row in data.rows("consent_samples")}
-    menu = w.Dropdown(options=["(paste your own)", *samples], value=sample or "(paste your own)",
-                      description="Sample draft", style={"description_width": "initial"},
-                      layout=w.Layout(width="auto", max_width="100%"))
-    box = w.Textarea(value=samples.get(sample or "", ""), description="Draft consent text",
-                     placeholder="Paste or type a draft consent text here",
-                     style={"description_width": "initial"}, layout=w.Layout(width=plots.FULL_WIDTH, height="180px"))
-    button = w.Button(description="Audit this draft", tooltip="Audit this draft", layout=w.Layout(width="fit-content"))
+    menu = ui.choice("Sample draft", ["(paste your own)", *samples], sample or "(paste your own)", menu=True,
+                     layout=w.Layout(width="auto", max_width="100%"))
+    box = ui.text_box("Draft consent text", samples.get(sample or "", ""), height="180px",
+                      placeholder="Paste or type a draft consent text here")
+    button = ui.button("Audit this draft")
     readout = w.HTML()
 
     def pick(_=None):
@@ -160,8 +156,8 @@ def consent_auditor(sample: str | None = None):
 
     menu.observe(pick, names="value")
     button.on_click(run)
-    view = w.VBox([menu, box, button, readout])
-    view.controls, view.readout, view.run = {"sample": menu, "text": box}, readout, run
+    view = ui.view([menu, box, button, readout], {"sample": menu, "text": box}, readout=readout)
+    view.run = run
     return view
 
 
@@ -169,19 +165,19 @@ def conversation():
     """Widget: a simulated patient asks about an exosome injection; choose a response and get feedback."""
     import ipywidgets as w
 
+    from exocourse.lessons import ui
+
     turns = conversation_turns()
     state = {"turn": 0, "strong": 0}
     patient = w.HTML()
-    choice = w.RadioButtons(options=[], value=None, description="Your response",
-                            style={"description_width": "initial"}, layout=w.Layout(width="100%", flex_flow="column"))
-    respond = w.Button(description="Respond", tooltip="Give this response", layout=w.Layout(width="fit-content"))
-    following = w.Button(description="Next question", tooltip="Go to the patient's next question", disabled=True,
-                          layout=w.Layout(width="fit-content"))
+    choice = ui.choice("Your response", [], wrap=True)
+    respond = ui.button("Respond", "Give this response")
+    following = ui.button("Next question", "Go to the patient's next question", disabled=True)
     feedback = w.HTML()
 
     def show(_=None):
         turn = turns[state["turn"]]
-        patient.value = (f"{plots.WRAP_STYLE}<p><strong>Patient (question {state['turn'] + 1} of "
+        patient.value = (f"{ui.WRAP_STYLE}<p><strong>Patient (question {state['turn'] + 1} of "
                          f"{len(turns)}):</strong> "
                          f"“{html.escape(turn['patient'])}”</p>")
         choice.options = [(option["text"], n) for n, option in enumerate(turn["options"])]
@@ -210,10 +206,10 @@ def conversation():
     respond.on_click(on_respond)
     following.on_click(on_next)
     show()
-    view = w.VBox([patient, choice, w.HBox([respond, following]), feedback])
-    view.add_class(plots.WRAP_CLASS)  # the responses are sentences: let them wrap instead of being cut off
-    view.controls, view.readout, view.respond, view.next, view.state = ({"response": choice}, feedback, on_respond,
-                                                                        on_next, state)
+    # The responses are sentences: wrap lets them wrap instead of being cut off.
+    view = ui.view([patient, choice, w.HBox([respond, following]), feedback], {"response": choice}, readout=feedback,
+                   wrap=True)
+    view.respond, view.next, view.state = on_respond, on_next, state
     return view
 
 
@@ -222,13 +218,12 @@ def teach_back_card():
     import ipywidgets as w
     import yaml
 
+    from exocourse.lessons import ui
     from exocourse.paths import data_dir
 
     card = yaml.safe_load((data_dir() / "consent" / "teach_back.yml").read_text(encoding="utf-8"))
-    box = w.Textarea(description="Your teach-back question", placeholder="How would you check understanding?",
-                     style={"description_width": "initial"}, layout=w.Layout(width=plots.FULL_WIDTH, height="80px"))
-    button = w.Button(description="Compare with the card", tooltip="Show the course's teach-back prompts",
-                      layout=w.Layout(width="fit-content"))
+    box = ui.text_box("Your teach-back question", height="80px", placeholder="How would you check understanding?")
+    button = ui.button("Compare with the card", "Show the course's teach-back prompts")
     readout = w.HTML()
 
     def reveal(_=None):
@@ -237,6 +232,7 @@ def teach_back_card():
         readout.value = f"{own}<p><strong>Teach-back prompts</strong> [{html.escape(card['reference'])}]</p><ul>{prompts}</ul>"
 
     button.on_click(reveal)
-    view = w.VBox([w.HTML(f"<p>{html.escape(card['scenario'])}</p>"), box, button, readout])
-    view.controls, view.readout, view.reveal = {"text": box}, readout, reveal
+    view = ui.view([w.HTML(f"<p>{html.escape(card['scenario'])}</p>"), box, button, readout], {"text": box},
+                   readout=readout)
+    view.reveal = reveal
     return view

@@ -11,11 +11,7 @@ import math
 from dataclasses import dataclass
 
 from exocourse import data
-from exocourse.errors import OneLineError, finite_number, text_file, whole_number
-
-
-class InputError(OneLineError, ValueError):
-    """Bad input to a diagnostics function; the message is written for the learner."""
+from exocourse.errors import InputError, finite_number, text_file, whole_number
 
 
 def _probability(value, name: str) -> float:
@@ -188,21 +184,14 @@ def predictive_value_explorer(prevalence: float = 0.10, sensitivity: float = 0.9
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from exocourse.lessons import plots
+    from exocourse.lessons import plots, ui
 
     plots.register_template()
-    style = {"description_width": "initial"}
-    layout = w.Layout(width="420px")
     sliders = {
-        "prevalence": w.FloatSlider(value=100 * prevalence, min=0.5, max=60, step=0.5,
-                                    description="Prevalence (%)", style=style, layout=layout),
-        "sensitivity": w.FloatSlider(value=100 * sensitivity, min=5, max=99.5, step=0.5,
-                                     description="Sensitivity (%)", style=style, layout=layout),
-        "specificity": w.FloatSlider(value=100 * specificity, min=5, max=99.5, step=0.5,
-                                     description="Specificity (%)", style=style, layout=layout),
+        "prevalence": ui.slider("Prevalence (%)", 100 * prevalence, 0.5, 60, 0.5, unit="%", width="420px"),
+        "sensitivity": ui.slider("Sensitivity (%)", 100 * sensitivity, 5, 99.5, 0.5, unit="%", width="420px"),
+        "specificity": ui.slider("Specificity (%)", 100 * specificity, 5, 99.5, 0.5, unit="%", width="420px"),
     }
-    for slider in sliders.values():
-        slider.continuous_update = True
     colours = {"true positives": plots.PALETTE["vermillion"], "false negatives": plots.PALETTE["vermillion"],
                "false positives": plots.PALETTE["blue"], "true negatives": plots.PALETTE["grey"]}
     # One trace of 1,000 fixed places (40 per row, fixed axis ranges); a slider move only restyles it: each patient's
@@ -251,8 +240,8 @@ def predictive_value_explorer(prevalence: float = 0.10, sensitivity: float = 0.9
     for slider in sliders.values():
         slider.observe(update, names="value")
     update()
-    view = w.VBox([w.VBox(list(sliders.values())), figure, readout])
-    view.controls, view.figures, view.readout, view.update = sliders, {"patients": figure}, readout, update
+    view = ui.view([w.VBox(list(sliders.values())), figure, readout], sliders, {"patients": figure}, readout)
+    view.update = update
     return view
 
 
@@ -261,14 +250,13 @@ def cutpoint_explorer(cutpoint: float | None = None):
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from exocourse.lessons import plots
+    from exocourse.lessons import plots, ui
 
     plots.register_template()
     scores, outcomes = biomarker_data()
     low, high = math.floor(min(scores)), math.ceil(max(scores))
-    slider = w.FloatSlider(value=cutpoint if cutpoint is not None else round((low + high) / 2, 1), min=low, max=high,
-                           step=0.5, description="Cut-point (score)", style={"description_width": "initial"},
-                           layout=w.Layout(width="480px"))
+    slider = ui.slider("Cut-point (score)", cutpoint if cutpoint is not None else round((low + high) / 2, 1), low,
+                       high, 0.5, width="480px")
     roc = roc_points(scores, outcomes)
     auc = area_under_curve(scores, outcomes)
     histogram = go.FigureWidget(layout={
@@ -316,9 +304,9 @@ def cutpoint_explorer(cutpoint: float | None = None):
 
     slider.observe(update, names="value")
     update()
-    view = w.VBox([slider, w.HBox([histogram, curve], layout=w.Layout(flex_flow="row wrap")), readout])
-    view.controls, view.figures, view.readout, view.update = {"cutpoint": slider}, {"scores": histogram, "roc": curve}, \
-        readout, update
+    view = ui.view([slider, w.HBox([histogram, curve], layout=w.Layout(flex_flow="row wrap")), readout],
+                   {"cutpoint": slider}, {"scores": histogram, "roc": curve}, readout)
+    view.update = update
     return view
 
 

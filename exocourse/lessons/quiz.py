@@ -76,7 +76,7 @@ def self_check(module: str, check_id: str):
     below says whether it is right and why each option is right or wrong."""
     import ipywidgets as w
 
-    from exocourse.lessons.plots import WRAP_CLASS, WRAP_STYLE
+    from exocourse.lessons.ui import WRAP_CLASS, WRAP_STYLE, choice
 
     checks = self_checks(module)
     if not isinstance(check_id, str) or check_id not in checks:
@@ -84,9 +84,7 @@ def self_check(module: str, check_id: str):
                         f"{', '.join(checks)}.")
     check = checks[check_id]
     options = [(f"{letter}. {text}", letter) for letter, text in check["options"].items()]
-    choice = w.RadioButtons(options=options, value=None, description=check["question"],
-                            style={"description_width": "initial"},
-                            layout=w.Layout(width="100%", flex_flow="column"))
+    radios = choice(check["question"], options, wrap=True)
     button = w.Button(description="Check my answer", button_style="", icon="check",
                       tooltip="Check my answer", layout=w.Layout(width="auto", min_height="32px"))
     # WRAP_STYLE lets the question and the options wrap instead of being cut off; role=alert has screen readers
@@ -94,10 +92,10 @@ def self_check(module: str, check_id: str):
     feedback = w.HTML(value=WRAP_STYLE)
 
     def on_check(_=None):
-        feedback.value = WRAP_STYLE + feedback_html(assess_self_check(check, choice.value))
+        feedback.value = WRAP_STYLE + feedback_html(assess_self_check(check, radios.value))
 
     button.on_click(on_check)
-    box = w.VBox([choice, button, feedback], layout=w.Layout(border="1px solid #505050", padding="8px",
+    box = w.VBox([radios, button, feedback], layout=w.Layout(border="1px solid #505050", padding="8px",
                                                              margin="8px 0"))
     box.add_class(WRAP_CLASS)
     box.check = on_check  # lets tests and the browser tests press the button from Python

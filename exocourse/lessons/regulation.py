@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from exocourse.errors import OneLineError
+from exocourse.errors import InputError
 from exocourse.paths import data_dir
 
 PATHWAY_361 = "361 HCT/P: regulated solely under section 361 and 21 CFR 1271 (no premarket approval)"
@@ -22,9 +22,6 @@ PATHWAY_NOT_HCTP = ("Not an HCT/P: 21 CFR Part 1271 does not apply, and the prod
                     "approval (the warning letters add: an IND to study them, a biologics license to market them)")
 CRITERIA = ["minimal_manipulation", "homologous_use", "not_combined", "no_systemic_effect_or_exception"]
 
-
-class InputError(OneLineError, ValueError):
-    """Bad input to the decision tool; the message is written for the learner."""
 
 
 @dataclass(frozen=True)
@@ -75,28 +72,25 @@ def pathway_explorer():
 
     import ipywidgets as w
 
-    from exocourse.lessons import plots
+    from exocourse.lessons import ui
 
     items = scenarios()
-    menu = w.Dropdown(options=[("Your own product (answer the questions)", -1)] +
-                      [(s["title"], n) for n, s in enumerate(items)], value=0, description="Scenario",
-                      style={"description_width": "initial"}, layout=w.Layout(width="auto", max_width="100%"))
+    menu = ui.choice("Scenario", [("Your own product (answer the questions)", -1)] +
+                     [(s["title"], n) for n, s in enumerate(items)], 0, menu=True,
+                     layout=w.Layout(width="auto", max_width="100%"))
     description = w.HTML()
-    radios = {q["id"]: w.RadioButtons(options=[("Yes", True), ("No", False)], value=None, description=q["text"],
-                                      style={"description_width": "initial"},
-                                      layout=w.Layout(width="100%", flex_flow="column"))
-              for q in questions()}
+    radios = {q["id"]: ui.choice(q["text"], [("Yes", True), ("No", False)], wrap=True) for q in questions()}
     readout = w.HTML()
 
     def load_scenario(_=None):
         if menu.value >= 0:
             scenario = items[menu.value]
-            description.value = (f"{plots.WRAP_STYLE}<p><strong>Scenario.</strong> "
+            description.value = (f"{ui.WRAP_STYLE}<p><strong>Scenario.</strong> "
                                  f"{html.escape(scenario['description'])}</p>")
             for radio in radios.values():
                 radio.value = None
         else:
-            description.value = (f"{plots.WRAP_STYLE}<p>Describe your product to yourself, then answer each "
+            description.value = (f"{ui.WRAP_STYLE}<p>Describe your product to yourself, then answer each "
                                  "question.</p>")
         update()
 
@@ -115,7 +109,7 @@ def pathway_explorer():
             text += (f"<p>{'✔ This matches' if agrees else '✘ This differs from'} the course's analysis: "
                      f"{html.escape(scenario['expected_pathway'])} — {html.escape(scenario['deciding_rule'])} "
                      f"[{html.escape(scenario['reference'])}]</p>")
-        readout.value = text + plots.caption_html(
+        readout.value = text + ui.caption_html(
             "Decision tool: the answers above lead to the pathway shown.",
             "; ".join(f"{q['text']} {'yes' if answers[q['id']] else 'no'}" for q in questions()) + ".")
 
@@ -123,10 +117,9 @@ def pathway_explorer():
     for radio in radios.values():
         radio.observe(update, names="value")
     load_scenario()
-    view = w.VBox([menu, description, *radios.values(), readout])
-    view.add_class(plots.WRAP_CLASS)  # long questions wrap instead of being cut off
-    view.controls, view.readout = {"scenario": menu, **radios}, readout
-    return view
+    # wrap: long questions wrap instead of being cut off
+    return ui.view([menu, description, *radios.values(), readout], {"scenario": menu, **radios}, readout=readout,
+                   wrap=True)
 
 
 def pathway_code(pathway: str) -> str:

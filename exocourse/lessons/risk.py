@@ -9,11 +9,7 @@ from __future__ import annotations
 import math
 
 from exocourse import data
-from exocourse.errors import OneLineError, finite_number, whole_number
-
-
-class InputError(OneLineError, ValueError):
-    """Bad input to a risk calculator; the message is written for the learner."""
+from exocourse.errors import InputError, finite_number, whole_number
 
 
 def _patients(n, name: str = "The number of patients") -> int:
@@ -79,13 +75,12 @@ def zero_events_explorer(n: int = 300):
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from exocourse.lessons import plots
+    from exocourse.lessons import plots, ui
 
     plots.register_template()
-    slider = w.IntSlider(value=n, min=10, max=10000, step=10, description="Patients followed, no events",
-                         style={"description_width": "initial"}, layout=w.Layout(width="520px"))
-    target = w.BoundedIntText(value=1000, min=2, max=1_000_000, description="Risk to rule out: 1 in",
-                              style={"description_width": "initial"}, layout=w.Layout(width="260px"))
+    slider = ui.slider("Patients followed, no events", n, 10, 10000, 10, unit="patients", width="520px")
+    target = ui.labelled(w.BoundedIntText, "Risk to rule out: 1 in", value=1000, min=2, max=1_000_000,
+                         layout=w.Layout(width="260px"))
     grid = [10, 20, 50, 100, 200, 300, 500, 1000, 2000, 3000, 5000, 10000]
     figure = go.FigureWidget(layout={
         "title": "Upper 95% bound on the true event rate after zero events", "height": 380, "width": 640,
@@ -114,9 +109,8 @@ def zero_events_explorer(n: int = 300):
     slider.observe(update, names="value")
     target.observe(update, names="value")
     update()
-    view = w.VBox([slider, target, figure, readout])
-    view.controls, view.figures, view.readout = {"patients": slider, "risk_one_in": target}, {"bound": figure}, readout
-    return view
+    return ui.view([slider, target, figure, readout], {"patients": slider, "risk_one_in": target}, {"bound": figure},
+                   readout)
 
 
 def sterility_explorer(contamination: float = 0.01, units: int = 20):
@@ -124,14 +118,12 @@ def sterility_explorer(contamination: float = 0.01, units: int = 20):
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from exocourse.lessons import plots
+    from exocourse.lessons import plots, ui
 
     plots.register_template()
-    fraction = w.FloatLogSlider(value=contamination, base=10, min=-4, max=-0.3, step=0.05,
-                                description="Contaminated fraction of units", readout_format=".4f",
-                                style={"description_width": "initial"}, layout=w.Layout(width="520px"))
-    tested = w.IntSlider(value=units, min=1, max=200, description="Units tested per lot",
-                         style={"description_width": "initial"}, layout=w.Layout(width="520px"))
+    fraction = ui.slider("Contaminated fraction of units", contamination, -4, -0.3, 0.05, base=10,
+                         readout_format=".4f", width="520px")
+    tested = ui.slider("Units tested per lot", units, 1, 200, unit="units", width="520px")
     ks = list(range(1, 201))
     figure = go.FigureWidget(layout={
         "title": "Chance that a contaminated lot passes sterility testing", "height": 380, "width": 640,
@@ -157,9 +149,8 @@ def sterility_explorer(contamination: float = 0.01, units: int = 20):
     fraction.observe(update, names="value")
     tested.observe(update, names="value")
     update()
-    view = w.VBox([fraction, tested, figure, readout])
-    view.controls, view.figures, view.readout = {"contamination": fraction, "units": tested}, {"passes": figure}, readout
-    return view
+    return ui.view([fraction, tested, figure, readout], {"contamination": fraction, "units": tested},
+                   {"passes": figure}, readout)
 
 
 def risk_matrix():
@@ -169,18 +160,14 @@ def risk_matrix():
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from exocourse.lessons import plots
+    from exocourse.lessons import plots, ui
 
     plots.register_template()
     table = {row["risk"]: row for row in risks()}
-    menu = w.Dropdown(options=list(table), description="Risk", style={"description_width": "initial"},
-                      layout=w.Layout(width="520px"))
-    likelihood = w.IntSlider(value=3, min=1, max=5, description="Your likelihood (1–5)",
-                             style={"description_width": "initial"})
-    severity = w.IntSlider(value=3, min=1, max=5, description="Your severity (1–5)",
-                           style={"description_width": "initial"})
-    place = w.Button(description="Place and compare", tooltip="Place this risk on the matrix and see the evidence",
-                     layout=w.Layout(width="fit-content"))
+    menu = ui.choice("Risk", list(table), menu=True, width="520px")
+    likelihood = ui.slider("Your likelihood (1–5)", 3, 1, 5)
+    severity = ui.slider("Your severity (1–5)", 3, 1, 5)
+    place = ui.button("Place and compare", "Place this risk on the matrix and see the evidence")
     placed: dict[str, tuple[int, int]] = {}
     figure = go.FigureWidget(layout={
         "title": "Likelihood × severity", "height": 460, "width": 560, "showlegend": True,
@@ -228,8 +215,7 @@ def risk_matrix():
         slider.observe(on_slide, names="value")
     on_slide()
     place.on_click(on_place)
-    view = w.VBox([menu, w.HBox([likelihood, severity]), place, figure, readout])
-    view.controls, view.figures, view.readout, view.place = ({"risk": menu, "likelihood": likelihood,
-                                                              "severity": severity}, {"matrix": figure}, readout,
-                                                             on_place)
+    view = ui.view([menu, w.HBox([likelihood, severity]), place, figure, readout],
+                   {"risk": menu, "likelihood": likelihood, "severity": severity}, {"matrix": figure}, readout)
+    view.place = on_place
     return view

@@ -11,13 +11,10 @@ from __future__ import annotations
 import math
 
 from exocourse import data
-from exocourse.errors import OneLineError
+from exocourse.errors import InputError
 
 PHASES = ["Preclinical", "Phase 1", "Phase 2", "Phase 3", "Approved"]
 
-
-class InputError(OneLineError, ValueError):
-    """Bad input to a therapeutics function; the message is written for the learner."""
 
 
 def programs(product_type: str | None = None) -> list[dict]:
@@ -86,12 +83,12 @@ def trial_phase_explorer():
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from exocourse.lessons import plots
+    from exocourse.lessons import plots, ui
 
     plots.register_template()
     as_of = approval_as_of()
     kinds = ["All", *sorted({row["product_type"] for row in programs()})]
-    menu = w.Dropdown(options=kinds, value="All", description="Product type", style={"description_width": "initial"})
+    menu = ui.choice("Product type", kinds, "All", menu=True)
     figure = go.FigureWidget(layout={
         "title": "How far named EV therapeutics have got", "height": 420, "width": 760, "showlegend": False,
         "xaxis": {"title": "Furthest development stage", "range": [-0.5, 4.5], "tickvals": list(range(5)),
@@ -121,8 +118,8 @@ def trial_phase_explorer():
 
     menu.observe(update, names="value")
     update()
-    view = w.VBox([menu, figure, readout])
-    view.controls, view.figures, view.readout, view.update = {"product_type": menu}, {"phases": figure}, readout, update
+    view = ui.view([menu, figure, readout], {"product_type": menu}, {"phases": figure}, readout)
+    view.update = update
     return view
 
 
@@ -131,12 +128,11 @@ def development_path_explorer(candidates: int = 100):
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from exocourse.lessons import plots
+    from exocourse.lessons import plots, ui
 
     plots.register_template()
     rates = success_rates()
-    slider = w.IntSlider(value=candidates, min=10, max=1000, step=10, description="Candidates entering phase 1",
-                         style={"description_width": "initial"}, layout=w.Layout(width="480px"))
+    slider = ui.slider("Candidates entering phase 1", candidates, 10, 1000, 10, unit="candidates", width="480px")
     figure = go.FigureWidget(layout={
         "title": "Expected approvals (all drugs; published averages)", "height": 380, "width": 640,
         "barmode": "group", "xaxis": {"title": "Stage"}, "yaxis": {"title": "Number of candidates"},
@@ -167,7 +163,6 @@ def development_path_explorer(candidates: int = 100):
 
     slider.observe(update, names="value")
     update()
-    view = w.VBox([slider, figure, readout])
-    view.controls, view.figures, view.readout, view.update = {"candidates": slider}, {"approvals": figure}, readout, \
-        update
+    view = ui.view([slider, figure, readout], {"candidates": slider}, {"approvals": figure}, readout)
+    view.update = update
     return view

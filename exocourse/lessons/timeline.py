@@ -85,13 +85,12 @@ def timeline_view(table: str, title: str, detail_field: str = "what_happened"):
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from exocourse.lessons import plots
+    from exocourse.lessons import plots, ui
 
     plots.register_template()
     rows = events(table)
     labels = [f"{n}. {short_label(row)}" for n, row in enumerate(rows, 1)]
-    menu = w.Dropdown(options=[(label, n) for n, label in enumerate(labels)], value=0, description="Event",
-                      style={"description_width": "initial"}, layout=w.Layout(width="640px"))
+    menu = ui.choice("Event", [(label, n) for n, label in enumerate(labels)], 0, menu=True, width="640px")
     figure = go.FigureWidget(layout={
         "title": title, "height": 330, "width": 760, "showlegend": False,
         "xaxis": {"title": "Date", "type": "date"}, "yaxis": {"visible": False, "range": [-1, 1.6]}})
@@ -116,7 +115,5 @@ def timeline_view(table: str, title: str, detail_field: str = "what_happened"):
 
     menu.observe(update, names="value")
     update()
-    view = w.VBox([menu, chosen, figure, caption, full_table])
-    view.controls, view.figures = {"event": menu}, {"timeline": figure}
-    view.readout = _Readout(chosen, caption, full_table)
-    return view
+    return ui.view([menu, chosen, figure, caption, full_table], {"event": menu}, {"timeline": figure},
+                   _Readout(chosen, caption, full_table))

@@ -107,11 +107,16 @@ def test_tljh_file_sets_the_course_id_once_from_course_yml():
     assert text.count(f"'{COURSE}'") + text.count(f'"{COURSE}"') == 1  # everything else derives from COURSE_ID
 
 
+def grader_pod() -> dict:
+    manifest = list(yaml.safe_load_all((DEPLOY / "z2jh" / "grader.yaml").read_text()))
+    return next(doc for doc in manifest if doc["kind"] == "Deployment")["spec"]["template"]["spec"]
+
+
 def test_z2jh_values_parse_and_pin_a_learner_edition_image():
     v = values()
     image = v["singleuser"]["image"]
     assert image["tag"] and image["tag"] != "latest"
-    assert "learner" in image["name"]
+    assert "learner" in image["name"] and "grader" not in image["name"]
     assert v["hub"]["services"][COURSE]["url"].startswith("http://")
     assert v["cull"]["enabled"] is True and v["cull"]["timeout"] > 0
     storage = v["singleuser"]["storage"]
@@ -295,9 +300,23 @@ def test_homes_exchange_collects_each_learners_copy_and_returns_only_their_feedb
     assert not (homes / "home" / "carol" / "feedback").exists()
 
 
+def test_z2jh_grader_runs_on_its_own_pinned_grader_image_not_the_learner_image():
+    """The grader needs the grading kernel and instructor tools, which the learner edition leaves out; its image is
+    built from the instructor repository (solutions), so it is not the single-user image and is pulled privately."""
+    pod = grader_pod()
+    images = {c["name"]: c["image"] for c in pod["initContainers"] + pod["containers"]}
+    assert len(images) == 2 and len(set(images.values())) == 1, images  # init container and grader: one image
+    (image,) = set(images.values())
+    name, _, tag = image.rpartition(":")
+    assert name and "/" in name and tag and tag != "latest", image  # pinned, never latest
+    assert "grader" in name.rsplit("/", 1)[-1] and "learner" not in name, image
+    learner = values()["singleuser"]["image"]
+    assert name != learner["name"]
+    assert [s["name"] for s in pod["imagePullSecrets"]] == [f"{COURSE}-grader-registry"]
+
+
 def test_z2jh_grader_course_folder_exists_before_the_grader_starts_in_it():
-    manifest = list(yaml.safe_load_all((DEPLOY / "z2jh" / "grader.yaml").read_text()))
-    pod = next(doc for doc in manifest if doc["kind"] == "Deployment")["spec"]["template"]["spec"]
+    pod = grader_pod()
     grader, init = pod["containers"][0], pod["initContainers"][0]
     assert pod["securityContext"]["runAsUser"] == 1000  # the init container makes it as the grader's uid
     assert init["command"] == ["mkdir", "-p", grader["workingDir"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -78,6 +79,57 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"{line} (make review-due)")
     else:
         terminalreporter.write_line("every lesson and the CE dates were reviewed within the last 365 days")
+
+
+# ------------------------------------------------------------------------------------------- releases ---
+def shared_folder(tmp_path_factory) -> Path:
+    """A folder of this test run that every xdist worker sees (the run's base folder without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _release_key(assignment: str) -> str:
+    """A digest of what `nbgrader generate_assignment` reads: the assignment's source, the nbgrader and course
+    configuration."""
+    paths = [*(ROOT / "assignments/source" / assignment).rglob("*"), ROOT / "nbgrader_config.py",
+             ROOT / "course.yml", *(ROOT / "course.d").rglob("*")]
+    digest = hashlib.sha256()
+    for path in sorted(p for p in paths if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def released(tmp_path_factory):
+    """released(course, assignment): puts into a new scratch course (exocourse.grading.batch.scratch_course) the
+    release of `assignment` and a gradebook that knows it, as `nbgrader generate_assignment` leaves them. Each
+    release is generated once per test run, by the first xdist worker that needs it (under a file lock), and
+    copied from then on: for the tests that grade; the tests of generation itself run nbgrader every time."""
+    from filelock import FileLock
+
+    from exocourse.grading import batch
+
+    cache = shared_folder(tmp_path_factory) / "releases"
+    cache.mkdir(exist_ok=True)
+
+    def install(course: Path, assignment: str) -> None:
+        entry = cache / f"{assignment}-{_release_key(assignment)}"
+        with FileLock(f"{entry}.lock"):
+            if not entry.exists():
+                scratch = batch.scratch_course(ROOT, Path(tempfile.mkdtemp(prefix="release-", dir=cache)))
+                batch.nbgrader(scratch, batch.environment(), "generate_assignment", assignment, "--force",
+                               check=True)
+                shutil.copytree(scratch / "assignments/release" / assignment, scratch / "made" / "release")
+                shutil.copy2(scratch / "grading/gradebook.db", scratch / "made" / "gradebook.db")
+                (scratch / "made").rename(entry)
+                shutil.rmtree(scratch)
+        gradebook = course / "grading" / "gradebook.db"
+        assert not gradebook.exists(), f"{course} has a gradebook already"
+        gradebook.parent.mkdir(exist_ok=True)
+        shutil.copy2(entry / "gradebook.db", gradebook)
+        shutil.copytree(entry / "release", course / "assignments/release" / assignment)
+
+    return install
 
 
 # One JupyterLab server and one Chromium shared by tests/test_browser.py and tests/test_accessibility.py.

@@ -1,14 +1,21 @@
-"""Hostile classes, generated from each assignment's source (exocourse.grading.fixtures.simulated_class) and graded by nbgrader in two
-modes; every test below reads those runs.
+"""Hostile classes, generated from each assignment's source (exocourse.grading.fixtures.simulated_class) and graded by nbgrader in three
+runs; every test below reads those runs.
 
-* **sandboxed** (EXOCOURSE_SANDBOX=1, two processes over disjoint learner groups): on every graded assignment the
-  cases whose outcome depends on the assignment (right, untouched, partly right, redefined test helpers); on ps1
-  every attack besides, since the attacks test the grading kernel and nbgrader, not the assignment.
-* **unsandboxed** (EXOCOURSE_SANDBOX=0): the whole class of ps1. Learner code then runs with the grader's rights;
-  the snapshot around each learner must leave every other learner's score, the gradebook and the protected files
-  exactly as in the sandbox.
+* **sandboxed_attacks** (EXOCOURSE_SANDBOX=1, two processes over disjoint learner groups): every case of the class
+  on ps1, since the attacks test the grading kernel and nbgrader, not the assignment.
+* **sandboxed_honest** (EXOCOURSE_SANDBOX=1): on every other graded assignment the cases whose outcome depends on
+  the assignment (right, untouched, partly right, redefined test helpers).
+* **unsandboxed** (EXOCOURSE_SANDBOX=0): on ps1, every case whose outcome can depend on the sandbox. Learner code
+  then runs with the grader's rights; the snapshot around each learner must leave every other learner's score,
+  the gradebook and the protected files exactly as in the sandbox. The cases that nbgrader's preprocessors settle
+  in the grading process itself (edited, deleted, moved, duplicated or re-pointed test cells; huge outputs, capped
+  after the kernel has run) take the same code in both modes: they are graded sandboxed only.
 
-Without bubblewrap the sandboxed class fails (make test installs it), unless EXOCOURSE_SKIP_SANDBOX=1 skips it
+The three runs are three xdist groups, so the two workers share them. Each run copies the release of its
+assignments from conftest's `released` (one `nbgrader generate_assignment` per assignment and test run): these
+tests grade, generation is tested by tests/test_nbgrader_pipeline.py and tests/test_instructor_term.py.
+
+Without bubblewrap the sandboxed runs fail (make test installs it), unless EXOCOURSE_SKIP_SANDBOX=1 skips them
 knowingly (never in CI)."""
 
 from __future__ import annotations
@@ -34,9 +41,16 @@ pytestmark = [pytest.mark.slow]
 ASSIGNMENTS = sorted(a["id"] for a in manifest.assessments(manifest.load_manifest(ROOT)) if a["items"])
 ATTACKED = "ps1"  # every attack runs on this one assignment
 PER_ASSIGNMENT = {"correct", "untouched", "partly_right", "redefines_helpers"}
+# Settled by nbgrader's preprocessors in the grading process, before or after the kernel runs: the same in both modes.
+GRADER_SIDE = {"tests_deleted", "tests_edited", "points_changed", "test_duplicated", "tests_reordered",
+               "grade_id_changed", "output_50MB_line", "output_million_lines"}
 SKIP_SANDBOX = os.environ.get("EXOCOURSE_SKIP_SANDBOX") == "1" and os.environ.get("CI") != "true"
-MODES = {"sandboxed": "1", "unsandboxed": "0"}
-CLASSES = {"sandboxed": {a: a == ATTACKED for a in ASSIGNMENTS}, "unsandboxed": {ATTACKED: True}}
+SANDBOX_OF = {"sandboxed_attacks": "1", "sandboxed_honest": "1", "unsandboxed": "0"}
+# run: {assignment: which cases (None: every case of the class)}
+RUNS = {"sandboxed_attacks": {ATTACKED: None},
+        "sandboxed_honest": {a: PER_ASSIGNMENT for a in ASSIGNMENTS if a != ATTACKED},
+        "unsandboxed": {ATTACKED: "mode-dependent"}}
+ATTACK_RUNS = [run for run, classes in RUNS.items() if ATTACKED in classes]
 
 
 def _by_case(learners, case):
@@ -47,27 +61,32 @@ def _digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _learners(source, release, everything):
-    return [learner for learner in build_class(source, release) if everything or learner.case in PER_ASSIGNMENT]
+def _learners(source, release, cases):
+    everyone = build_class(source, release)
+    if cases is None:
+        return everyone
+    if cases == "mode-dependent":
+        return [learner for learner in everyone if learner.case not in GRADER_SIDE]
+    return [learner for learner in everyone if learner.case in cases]
 
 
-def _grade(tmp_path_factory, mode):
-    """{assignment: (course, learners by id, integrity report, protected-file digests, env)} for one mode."""
-    if mode == "sandboxed":
+def _grade(tmp_path_factory, released, run):
+    """{assignment: (course, learners by id, integrity report, protected-file digests, env)} for one run."""
+    if SANDBOX_OF[run] == "1":
         if SKIP_SANDBOX:
             pytest.skip("EXOCOURSE_SKIP_SANDBOX=1: sandboxed grading tests skipped on request (never in CI)")
         if sandbox_probe()[0] is None:
             pytest.fail(f"sandboxed grading is not possible here ({sandbox_probe()[1]}): `make test` installs "
                         "bubblewrap with apt-get; or set EXOCOURSE_SKIP_SANDBOX=1 to skip these tests knowingly")
     results = {}
-    for assignment, everything in CLASSES[mode].items():
-        course = batch.scratch_course(ROOT, tmp_path_factory.mktemp(f"{mode}-{assignment}"))
+    for assignment, cases in RUNS[run].items():
+        course = batch.scratch_course(ROOT, tmp_path_factory.mktemp(f"{run}-{assignment}"))
         # 10 s, not 5: ps4 computes a reading grade, whose dictionary takes 1–4 s to load on a busy 2-core machine.
-        env = batch.environment(cell_timeout=10 if assignment == "ps4" else 5, sandbox=MODES[mode])
-        batch.nbgrader(course, env, "generate_assignment", assignment, "--force", check=True)
+        env = batch.environment(cell_timeout=10 if assignment == "ps4" else 5, sandbox=SANDBOX_OF[run])
+        released(course, assignment)
         source = next((course / "assignments/source" / assignment).glob("*.ipynb"))
         release = course / "assignments/release" / assignment / source.name
-        learners = {learner.learner_id: learner for learner in _learners(source, release, everything)}
+        learners = {learner.learner_id: learner for learner in _learners(source, release, cases)}
         for learner in learners.values():
             batch.submit(course, assignment, learner.learner_id, learner.notebook)
         protected = [course / "course.yml", course / "data/datapackage.json",
@@ -80,29 +99,43 @@ def _grade(tmp_path_factory, mode):
 
 
 @pytest.fixture(scope="module")
-def sandboxed(tmp_path_factory):
-    return _grade(tmp_path_factory, "sandboxed")
+def sandboxed_attacks(tmp_path_factory, released):
+    return _grade(tmp_path_factory, released, "sandboxed_attacks")
 
 
 @pytest.fixture(scope="module")
-def unsandboxed(tmp_path_factory):
-    return _grade(tmp_path_factory, "unsandboxed")
+def sandboxed_honest(tmp_path_factory, released):
+    return _grade(tmp_path_factory, released, "sandboxed_honest")
 
 
-@pytest.fixture(params=[pytest.param(mode, marks=pytest.mark.xdist_group(f"hostile-{mode}")) for mode in MODES])
+@pytest.fixture(scope="module")
+def unsandboxed(tmp_path_factory, released):
+    return _grade(tmp_path_factory, released, "unsandboxed")
+
+
+def _group(run):
+    return pytest.mark.xdist_group(f"hostile-{run}")
+
+
+@pytest.fixture(params=[pytest.param(run, marks=_group(run)) for run in RUNS])
 def graded(request):
-    """Each test that takes `graded` runs once per mode; the two modes grade on separate xdist workers."""
+    """Each test that takes `graded` runs once per run; the runs grade in separate xdist groups."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(params=[pytest.param(run, marks=_group(run)) for run in ATTACK_RUNS])
+def attacked(request):
+    """The runs that hold the attacks on ps1 (sandboxed and unsandboxed)."""
     return request.getfixturevalue(request.param)
 
 
 def _cases():
-    for mode, classes in CLASSES.items():
-        for assignment, everything in classes.items():
+    for run, classes in RUNS.items():
+        for assignment, cases in classes.items():
             source = next((ROOT / "assignments/source" / assignment).glob("*.ipynb"))
             # ids only: the notebooks are built again inside the fixture from the scratch copy
-            for learner in _learners(source, source, everything):
-                yield pytest.param(mode, assignment, learner.learner_id,
-                                   marks=pytest.mark.xdist_group(f"hostile-{mode}"))
+            for learner in _learners(source, source, cases):
+                yield pytest.param(run, assignment, learner.learner_id, marks=_group(run))
 
 
 def _score(course, assignment, learner_id):
@@ -120,9 +153,9 @@ def _score(course, assignment, learner_id):
         return notebook.code_score
 
 
-@pytest.mark.parametrize("mode,assignment,learner_id", list(_cases()))
-def test_each_learner_gets_the_exact_expected_score(request, mode, assignment, learner_id):
-    course, learners, _report, _before, _env = request.getfixturevalue(mode)[assignment]
+@pytest.mark.parametrize("run,assignment,learner_id", list(_cases()))
+def test_each_learner_gets_the_exact_expected_score(request, run, assignment, learner_id):
+    course, learners, _report, _before, _env = request.getfixturevalue(run)[assignment]
     learner = learners[learner_id]
     assert _score(course, assignment, learner_id) == learner.expected_score, learner.note
 
@@ -139,8 +172,8 @@ def test_dead_kernels_are_flagged_for_manual_review(graded):
                 assert any("autograde failed" in reason for reason in report[learner_id])
 
 
-def test_integrity_command_prints_one_line_per_flag_and_exits_nonzero(graded):
-    course, _learners, report, _before, env = graded[ATTACKED]
+def test_integrity_command_prints_one_line_per_flag_and_exits_nonzero(attacked):
+    course, _learners, report, _before, env = attacked[ATTACKED]
     result = subprocess.run([sys.executable, "-m", "exocourse.grading.integrity", ATTACKED, str(course)],
                             capture_output=True, text=True, env=env)
     assert result.returncode == 1
@@ -156,8 +189,10 @@ def test_gradebook_and_other_learners_work_are_intact(graded):
         assert {p: _digest(p) for p in before} == before
 
 
-def test_outputs_are_capped_in_bytes_and_lines(graded):
-    for assignment, (course, learners, _report, _before, _env) in [(ATTACKED, graded[ATTACKED])]:
+@_group("sandboxed_attacks")
+def test_outputs_are_capped_in_bytes_and_lines(sandboxed_attacks):
+    """In the grading process, after the kernel has run: the same in both modes (GRADER_SIDE)."""
+    for assignment, (course, learners, _report, _before, _env) in [(ATTACKED, sandboxed_attacks[ATTACKED])]:
         for learner_id in (_by_case(learners, "output_50MB_line"), _by_case(learners, "output_million_lines")):
             folder = course / "grading/autograded" / learner_id / assignment
             notebook = next(folder.glob("*.ipynb"))
@@ -170,15 +205,15 @@ def _printed(course, learner_id, assignment=ATTACKED):
                    for o in c.get("outputs", []) if o.output_type == "stream")
 
 
-@pytest.mark.xdist_group("hostile-sandboxed")
-def test_sandbox_blocks_reading_and_writing_outside_the_submission(sandboxed):
-    course, learners, _report, _before, _env = sandboxed[ATTACKED]
+@_group("sandboxed_attacks")
+def test_sandbox_blocks_reading_and_writing_outside_the_submission(sandboxed_attacks):
+    course, learners, _report, _before, _env = sandboxed_attacks[ATTACKED]
     for learner_id in (_by_case(learners, "writes_gradebook_and_others"), _by_case(learners, "reads_other_learner")):
         text = _printed(course, learner_id)
         assert "BLOCKED" in text and "READ " not in text and "WROTE" not in text, learner_id
 
 
-@pytest.mark.xdist_group("hostile-unsandboxed")
+@_group("unsandboxed")
 def test_unsandboxed_writes_really_happen_and_are_put_back_and_flagged(unsandboxed):
     """Without the sandbox the hostile learner does overwrite the gradebook and three protected files (the
     notebook's output says WROTE); the guard restores them (test_gradebook_and_other_learners_work_are_intact)
@@ -200,12 +235,12 @@ def test_feedback_carries_no_hidden_test_or_key(graded):
         assert find_leaks(sources, course / "grading/feedback", tests_only=True) == []
 
 
-@pytest.mark.xdist_group("hostile-sandboxed")
-def test_regrading_is_idempotent_and_keeps_manual_grades(sandboxed):
+@_group("sandboxed_attacks")
+def test_regrading_is_idempotent_and_keeps_manual_grades(sandboxed_attacks):
     from nbgrader.api import Gradebook
 
     assignment = "ps1"  # has a written (manually graded) item
-    course, _learners, _report, _before, env = sandboxed[assignment]
+    course, _learners, _report, _before, env = sandboxed_attacks[assignment]
     db = f"sqlite:///{course / 'grading/gradebook.db'}"
     with Gradebook(db) as gradebook:
         notebook = gradebook.find_submission(assignment, "a_correct").notebooks[0]

@@ -1,7 +1,8 @@
 """Run a whole class through nbgrader: a scratch copy of the course, submissions, autograde in two processes
-over disjoint learner groups, feedback. Used by the hostile-class tests, the benchmarks and the demo class.
+over disjoint learner groups, feedback. The one batch runner of the hostile-class tests, the benchmarks and the
+demo class.
 
-nbgrader autogrades one learner at a time; two processes over disjoint learner groups (classrun.learner_groups)
+nbgrader autogrades one learner at a time; two processes over disjoint learner groups (learner_groups below)
 roughly halve the time on two cores. nbgrader reads nbgrader_config.py from the working folder, so every
 command runs from the course root.
 """
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import nbformat
@@ -60,6 +62,7 @@ def submit(course: Path, assignment: str, learner_id: str, notebook, extra_files
         (folder / rel).write_text(text)
 
 
+PROGRESS_EVERY = 20  # seconds
 PROCESSES = 2  # measured: four processes were no faster on 2 cores and made kernel-port collisions likelier
 
 
@@ -78,28 +81,42 @@ def learner_groups(learner_ids, processes: int = PROCESSES) -> tuple[str, ...]:
     return tuple(f"*[{''.join(sorted(chars))}]" for chars in bins if chars)
 
 
-def autograde(course: Path, assignment: str, env: dict, groups: tuple[str, ...] | None = None,
-              extra: tuple[str, ...] = ()) -> float:
-    """Autograde every submission in parallel processes, one per learner-id glob (by default PROCESSES balanced
-    groups of the submitted learners). Returns the seconds taken.
+def autograde(course: Path, assignments: str | list[str], env: dict, groups: tuple[str, ...] | None = None,
+              extra: tuple[str, ...] = (), log_dir: Path | None = None, progress=None) -> float:
+    """Autograde every submission of one assignment, or of several in turn, in parallel processes, one per
+    learner-id glob (by default PROCESSES balanced groups of the submitted learners); each process goes on to
+    the next assignment without waiting for the others. Returns the seconds taken.
+    With `log_dir`, process N writes its output to log_dir/autograde-worker-N.log; `progress()`, if given, is
+    called every PROGRESS_EVERY seconds while they run.
     Refuses (SystemExit with the explanation) where the sandbox is wanted but does not work: fails closed."""
     from exocourse.grading.kernel import refusal
 
     message = refusal(env.get("EXOCOURSE_SANDBOX", "1"))
     if message:
         raise SystemExit(message)
+    assignments = [assignments] if isinstance(assignments, str) else list(assignments)
     if groups is None:
-        groups = learner_groups(p.parent.name for p in (course / "grading" / "submitted").glob(f"*/{assignment}"))
-    start = time.perf_counter()
-    processes = []
-    for n, group in enumerate(groups):
+        submitted = course / "grading" / "submitted"
+        groups = learner_groups({p.parent.name for a in assignments for p in submitted.glob(f"*/{a}")})
+
+    def worker(n: int, group: str) -> None:
         worker_env = {**env, "JUPYTER_RUNTIME_DIR": tempfile.mkdtemp(prefix=f"exocourse-runtime-{n}-")}
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "nbgrader", "autograde", assignment, f"--student={group}", "--create",
-             "--force", "--log-level=ERROR", *extra],
-            cwd=course, env=worker_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    for process in processes:
-        process.wait()  # exit 1 means at least one learner failed; the others are graded all the same
+        with open(log_dir / f"autograde-worker-{n + 1}.log", "w") if log_dir else open(os.devnull, "w") as log:
+            for assignment in assignments:
+                # exit 1 means at least one learner failed; the others are graded all the same, and so is the
+                # next assignment
+                subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, f"--student={group}",
+                                "--create", "--force", "--log-level=ERROR", *extra],
+                               cwd=course, env=worker_env, stdout=log, stderr=subprocess.STDOUT)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+        running = [pool.submit(worker, n, group) for n, group in enumerate(groups)]
+        while wait(running, timeout=PROGRESS_EVERY).not_done:
+            if progress:
+                progress()
+        for done in running:
+            done.result()
     return time.perf_counter() - start
 
 

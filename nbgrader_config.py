@@ -50,6 +50,9 @@ cell_timeout = int(os.environ.get("EXOCOURSE_CELL_TIMEOUT", "30"))
 c.ExecutePreprocessor.timeout = cell_timeout
 c.Execute.timeout = cell_timeout
 c.Execute.store_widget_state = False
+# A learner who prints megabytes: on a busy machine the output can take longer than nbclient's default 4 s to
+# arrive, and grading that learner would then stop with an error instead of capping the output.
+c.Execute.iopub_timeout = 15
 c.OverwriteCells.add_missing_cells = True
 c.RestoreCheckCells.release_directory = str(ROOT / "assignments" / "release")
 c.LimitOutput.max_lines = 1000

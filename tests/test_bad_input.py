@@ -92,7 +92,8 @@ def test_learner_text_in_a_markdown_summary_is_inert():
 
 # ---------------------------------------------------------------------------------------------- rosters ---
 from exocourse.instructor import completion  # noqa: E402
-from exocourse.instructor.completion import RosterError  # noqa: E402
+from exocourse.instructor.gradebook import alembic_on_path  # noqa: E402
+from exocourse.instructor.roster import RosterError  # noqa: E402
 
 HEADER = "learner_id,legal_name,licence_number\n"
 
@@ -148,7 +149,7 @@ def test_a_roster_problem_changes_nothing_on_disk(tmp_path):
     certificate = grading / "certificates/demo01/exo101_certificate_demo01.pdf"
     certificate.parent.mkdir(parents=True)
     certificate.write_bytes(b"%PDF-1.4 issued")
-    completion._alembic_on_path()
+    alembic_on_path()
     with Gradebook(completion.db_url_of(tmp_path)) as gradebook:
         gradebook.add_student("demo01")
     import exocourse.manifest
@@ -306,7 +307,7 @@ def test_nbgrader_export_writes_no_formula(tmp_path):
 
     from exocourse.grading.preprocessors import SafeCsvExportPlugin
 
-    completion._alembic_on_path()
+    alembic_on_path()
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
         gradebook.add_assignment("ps1")
         gradebook.add_student("demo01", first_name='=HYPERLINK("http://x")', last_name="@SUM(1)")

@@ -17,7 +17,7 @@ import pytest
 
 from exocourse.grading import batch
 from exocourse.grading.fixtures.simulated_class import build_class
-from exocourse.grading.kernel import sandbox_probe
+from exocourse.grading.sandbox import sandbox_probe
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("in-place")]
 HONEST = {"a_correct": 7, "a_partly_right": 4, "b_untouched": 0}  # ps1's exact automatic scores (of 7)

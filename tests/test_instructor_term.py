@@ -20,7 +20,7 @@ import nbformat
 import pytest
 
 from exocourse.grading.fixtures.simulated_class import Assignment, build_class
-from exocourse.grading.kernel import sandbox_probe
+from exocourse.grading.sandbox import sandbox_probe
 from exocourse.instructor import demo_class
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("in-place")]

@@ -89,7 +89,7 @@ def autograde(course: Path, assignments: str | list[str], env: dict, groups: tup
     With `log_dir`, process N writes its output to log_dir/autograde-worker-N.log; `progress()`, if given, is
     called every PROGRESS_EVERY seconds while they run.
     Refuses (SystemExit with the explanation) where the sandbox is wanted but does not work: fails closed."""
-    from exocourse.grading.kernel import refusal
+    from exocourse.grading.sandbox import refusal
 
     message = refusal(env.get("EXOCOURSE_SANDBOX", "1"))
     if message:

@@ -12,12 +12,11 @@ import os
 import sys
 from pathlib import Path
 
-from exocourse.grading.sandbox import (  # noqa: F401  (refusal, sandbox_probe: imported from here by callers)
+from exocourse.grading.sandbox import (
     AUDIT_FD_ENV,
     PACKAGE,
     REFUSAL,
     bwrap_command,
-    refusal,
     sandbox_probe,
     submission_context,
 )

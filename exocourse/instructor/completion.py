@@ -28,24 +28,12 @@ import sys
 from pathlib import Path
 
 from exocourse.instructor.certificates import certificate_id, certificate_path, write_certificate
-from exocourse.instructor.completion_rules import (  # module_assignments: for demo_class
-    ce_info,
-    completion_rows,
-    module_assignments,  # noqa: F401
-    required_assignments,
-)
+from exocourse.instructor.completion_rules import ce_info, completion_rows, required_assignments
 from exocourse.instructor.flags import CLEARED_NAME, clear_flag, integrity_flags, open_flags, submission_digest
 from exocourse.instructor.gradebook import alembic_on_path, db_url_of, gradebook_students, gradebook_submissions
-from exocourse.instructor.roster import (  # ROSTER_NAME, RosterError, write_roster: for demo_class and tests
-    ROSTER_NAME,  # noqa: F401
-    RosterError,  # noqa: F401
-    default_roster,
-    read_roster,
-    write_roster,  # noqa: F401
-)
+from exocourse.instructor.roster import default_roster, read_roster
 from exocourse.safe_csv import read_csv, write_csv
 
-_alembic_on_path = alembic_on_path  # the old name, which tests/test_bad_input.py calls
 REVOKED_COLUMNS = ["learner_id", "certificate_id", "completion_date", "revoked_by", "reason", "revoked_at",
                    "kept_as"]
 REPORT_NAME = "completion_report.csv"

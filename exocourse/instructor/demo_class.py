@@ -33,7 +33,8 @@ import nbformat
 
 from exocourse.grading import batch, integrity
 from exocourse.grading.fixtures.simulated_class import Assignment, build_class
-from exocourse.instructor import completion
+from exocourse.instructor import completion, completion_rules
+from exocourse.instructor.roster import ROSTER_NAME, write_roster
 from exocourse.paths import course_root
 
 MARKER = ".exocourse-demo-class"
@@ -256,7 +257,7 @@ def prepare(out: Path, root: Path) -> Path:
 def course_assignments(course: Path, manifest: dict) -> list[str]:
     """Pre-test, module assignments, post-test, evaluation — whichever of them the course has."""
     info = completion.ce_info(manifest)
-    wanted = [info.get("pretest"), *completion.module_assignments(manifest), info.get("posttest"),
+    wanted = [info.get("pretest"), *completion_rules.module_assignments(manifest), info.get("posttest"),
               info.get("evaluation")]
     return [a for a in wanted if a and (course / "assignments" / "source" / a).is_dir()]
 
@@ -374,7 +375,7 @@ def run(learners: int | list[int] = 30, out: Path | None = None, root: Path | No
     root = Path(root) if root else course_root()
     out = Path(out) if out else root / "grading" / "demo"
     sandbox = sandbox or os.environ.get("EXOCOURSE_SANDBOX", "1")
-    from exocourse.grading.kernel import refusal
+    from exocourse.grading.sandbox import refusal
 
     message = refusal(sandbox)
     if message:  # fail closed before anything is made: the workers' logs would hide nbgrader's refusal
@@ -406,7 +407,7 @@ def _run(course: Path, learners: int | list[int], env: dict, say) -> dict:
     assignments = course_assignments(course, manifest)
     people = roster(learners)
     class_numbers = numbers(learners)
-    completion.write_roster(course / "grading" / completion.ROSTER_NAME, people)
+    write_roster(course / "grading" / ROSTER_NAME, people)
     say(f"scratch course in {course}; {len(people)} fictional learners; assignments {', '.join(assignments)}")
 
     api, config = _api(course)
@@ -484,7 +485,7 @@ def _run(course: Path, learners: int | list[int], env: dict, say) -> dict:
     grades_csv = course / "grading" / "grades.csv"
     with Gradebook(completion.db_url_of(course)) as gradebook:
         SafeCsvExportPlugin(to=str(grades_csv)).export(gradebook)
-    result = completion.report(course, course / "grading" / completion.ROSTER_NAME)
+    result = completion.report(course, course / "grading" / ROSTER_NAME)
     say(f"gradebook exported to {grades_csv}; completion report and {len(result['certificates'])} certificate(s)")
     summaries(course, say)
 

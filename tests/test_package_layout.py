@@ -61,6 +61,7 @@ def test_a_learners_old_import_lines_still_work():
 
     for old, new in MOVED.items():
         assert importlib.import_module(f"exocourse.{old}") is importlib.import_module(new)
+        assert importlib.import_module(new).__spec__.name == new  # the module keeps its own spec
     from exocourse.diagnostics import post_test_probability  # the old spelling, on purpose
 
     from exocourse.lessons import diagnostics

@@ -16,7 +16,6 @@ from exocourse.errors import InputError, finite_number, text_file
 SMALL_EV_LIMIT_NM = 200  # MISEV2023's operational "small EV": "often described as <200 nm" [misev2023-table2]
 
 
-
 # ----------------------------------------------------------------------------------------------- separation ---
 @dataclass(frozen=True)
 class SeparationOutcome:

@@ -23,7 +23,6 @@ VERDICTS = ["supported", "misleading", "unsupported", "wrong"]
 REGISTER_FACT = re.compile(r"\{fact:([a-z0-9-]+)\}")
 
 
-
 @dataclass(frozen=True)
 class LookAlike:
     position: int

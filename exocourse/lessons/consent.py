@@ -23,7 +23,6 @@ TARGET_GRADE = 8.0
 LONG_SENTENCE_WORDS = 25
 
 
-
 @dataclass
 class Audit:
     present: list[dict] = field(default_factory=list)

@@ -24,7 +24,6 @@ PATHWAY_NOT_HCTP = ("Not an HCT/P: 21 CFR Part 1271 does not apply, and the prod
 CRITERIA = ["minimal_manipulation", "homologous_use", "not_combined", "no_systemic_effect_or_exception"]
 
 
-
 @dataclass(frozen=True)
 class Decision:
     pathway: str

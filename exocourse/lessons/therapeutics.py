@@ -16,7 +16,6 @@ from exocourse.errors import InputError
 PHASES = ["Preclinical", "Phase 1", "Phase 2", "Phase 3", "Approved"]
 
 
-
 def programs(product_type: str | None = None) -> list[dict]:
     """The curated programs and trials table (data/therapeutics/programs.csv), optionally of one product type."""
     rows = data.rows("ev_programs")

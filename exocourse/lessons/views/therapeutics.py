@@ -16,6 +16,7 @@ from exocourse.lessons.therapeutics import (
 STATUS_SYMBOLS = {"not met": "triangle-down", "stopped": "x", "paused": "x", "completed": "square",
                   "recruiting": "circle", "ongoing": "circle", "active": "circle"}
 
+
 def _status_symbol(status: str) -> str:
     lowered = status.lower()
     return next((symbol for word, symbol in STATUS_SYMBOLS.items() if word in lowered), "diamond")

@@ -97,6 +97,19 @@ def test_choice_button_text_box_and_view():
     assert ui.WRAP_CLASS in box._dom_classes and "Text version:" in box.readout.value
 
 
+def test_a_view_given_update_redraws_when_any_control_changes_and_once_at_the_start():
+    drawn = []
+    amount, kind = ui.slider("Amount", 1, 0, 5), ui.choice("Kind", ["x", "y"], menu=True)
+    box = ui.view([amount, kind], {"amount": amount, "kind": kind}, update=lambda _=None: drawn.append(
+        (amount.value, kind.value)))
+    assert drawn == [(1, "x")]
+    amount.value, kind.value = 2, "y"
+    assert drawn == [(1, "x"), (2, "x"), (2, "y")]
+    box.update()
+    assert drawn[-1] == (2, "y") and len(drawn) == 4
+    assert not hasattr(ui.view([amount], {"amount": amount}), "update")
+
+
 # ------------------------------------------------------------------------------------------ one InputError ---
 @pytest.mark.parametrize("topic", TOPICS, ids=lambda m: m.__name__.rsplit(".", 1)[1])
 def test_every_topic_raises_the_one_input_error(topic):

@@ -72,10 +72,8 @@ def nta_explorer(method: str = "sec"):
             "are EVs.",
             _outcome_table(outcome), ("Measure", "Value"))
 
-    menu.observe(update, names="value")
-    update()
     return ui.view([menu, w.HBox([histogram, tradeoff], layout=w.Layout(flex_flow="row wrap")), readout],
-                   {"method": menu}, {"histogram": histogram, "tradeoff": tradeoff}, readout)
+                   {"method": menu}, {"histogram": histogram, "tradeoff": tradeoff}, readout, update=update)
 
 
 def marker_panel_builder(preset: list[str] | None = None):
@@ -121,7 +119,5 @@ def marker_panel_builder(preset: list[str] | None = None):
         report.value = (f"<p><strong>{html.escape(headline)}</strong> ({len(reported)} of {len(boxes)} items "
                         f"ticked.)</p><ul>{lines}</ul>")
 
-    for box in boxes.values():
-        box.observe(update, names="value")
-    update()
-    return ui.view([w.HBox(columns, layout=w.Layout(flex_flow="row wrap")), report], boxes, readout=report, wrap=True)
+    return ui.view([w.HBox(columns, layout=w.Layout(flex_flow="row wrap")), report], boxes, readout=report, wrap=True,
+                   update=update)

@@ -52,9 +52,7 @@ def lookalike_highlighter(text: str | None = None):
                          f"<p>{how}{'. The opening of the page' if more else ''}:</p>"
                          f"<blockquote>{opening}{'…' if more else ''}</blockquote>{more}")
 
-    show_normalised.observe(update, names="value")
-    update()
-    return ui.view([show_normalised, readout], {"normalised": show_normalised}, readout=readout)
+    return ui.view([show_normalised, readout], {"normalised": show_normalised}, readout=readout, update=update)
 
 
 def claim_cards():

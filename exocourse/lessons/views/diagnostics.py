@@ -100,12 +100,8 @@ def predictive_value_explorer(prevalence: float = 0.10, sensitivity: float = 0.9
             [("PPV", _percent(ppv)), ("NPV", _percent(npv)), ("LR+", f"{lr_pos:.2f}"), ("LR−", f"{lr_neg:.2f}"),
              *[(group, counts[group]) for group in SYMBOLS]], ("Measure", "Value"))
 
-    for slider in sliders.values():
-        slider.observe(update, names="value")
-    update()
-    view = ui.view([w.VBox(list(sliders.values())), figure, readout], sliders, {"patients": figure}, readout)
-    view.update = update
-    return view
+    return ui.view([w.VBox(list(sliders.values())), figure, readout], sliders, {"patients": figure}, readout,
+                   update=update)
 
 
 def cutpoint_explorer(cutpoint: float | None = None):
@@ -165,9 +161,5 @@ def cutpoint_explorer(cutpoint: float | None = None):
             f"{_percent(specificity)}; {counts['tp']} true positives, {counts['fp']} false positives, "
             f"{counts['fn']} false negatives, {counts['tn']} true negatives. AUC {auc:.2f}.") + table
 
-    slider.observe(update, names="value")
-    update()
-    view = ui.view([slider, w.HBox([histogram, curve], layout=w.Layout(flex_flow="row wrap")), readout],
-                   {"cutpoint": slider}, {"scores": histogram, "roc": curve}, readout)
-    view.update = update
-    return view
+    return ui.view([slider, w.HBox([histogram, curve], layout=w.Layout(flex_flow="row wrap")), readout],
+                   {"cutpoint": slider}, {"scores": histogram, "roc": curve}, readout, update=update)

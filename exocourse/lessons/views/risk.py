@@ -49,11 +49,8 @@ def zero_events_explorer(n: int = 300):
              ("Rule of three", f"{rule_of_three(slider.value):.4f}"),
              (f"Patients needed for 1 in {target.value:,}", f"{needed:,}")], ("Measure", "Value"))
 
-    slider.observe(update, names="value")
-    target.observe(update, names="value")
-    update()
     return ui.view([slider, target, figure, readout], {"patients": slider, "risk_one_in": target}, {"bound": figure},
-                   readout)
+                   readout, update=update)
 
 
 def sterility_explorer(contamination: float = 0.01, units: int = 20):
@@ -89,11 +86,8 @@ def sterility_explorer(contamination: float = 0.01, units: int = 20):
             [("Contaminated fraction", f"{p:.4f}"), ("Units tested", k), ("Probability the lot passes", f"{passes:.3f}"),
              ("Units for a 95% chance of detection", f"{units_to_detect(p):,}")], ("Measure", "Value"))
 
-    fraction.observe(update, names="value")
-    tested.observe(update, names="value")
-    update()
     return ui.view([fraction, tested, figure, readout], {"contamination": fraction, "units": tested},
-                   {"passes": figure}, readout)
+                   {"passes": figure}, readout, update=update)
 
 
 def risk_matrix():

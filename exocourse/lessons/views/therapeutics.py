@@ -60,11 +60,7 @@ def trial_phase_explorer():
             f"{len(rows)} program(s) shown; none had reached approval as of {as_of} (sources read).",
             table, ("Program", "Indication", "Stage", "Status", "Source"))
 
-    menu.observe(update, names="value")
-    update()
-    view = ui.view([menu, figure, readout], {"product_type": menu}, {"phases": figure}, readout)
-    view.update = update
-    return view
+    return ui.view([menu, figure, readout], {"product_type": menu}, {"phases": figure}, readout, update=update)
 
 
 def development_path_explorer(candidates: int = 100):
@@ -105,8 +101,4 @@ def development_path_explorer(candidates: int = 100):
             "; ".join(f"{r[0]}: {r[2]}, about {r[3]}" for r in rows) + ".",
             rows, ("Source", "Period", "Rate", "Approvals", "Reference"))
 
-    slider.observe(update, names="value")
-    update()
-    view = ui.view([slider, figure, readout], {"candidates": slider}, {"approvals": figure}, readout)
-    view.update = update
-    return view
+    return ui.view([slider, figure, readout], {"candidates": slider}, {"approvals": figure}, readout, update=update)

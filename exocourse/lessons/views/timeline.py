@@ -59,7 +59,5 @@ def timeline_view(table: str, title: str, detail_field: str = "what_happened"):
             figure.data[1].update(x=[row["date"]], y=[0])
         chosen.value = event_html(row, references, detail_field)
 
-    menu.observe(update, names="value")
-    update()
     return ui.view([menu, chosen, figure, caption, full_table], {"event": menu}, {"timeline": figure},
-                   _Readout(chosen, caption, full_table))
+                   _Readout(chosen, caption, full_table), update=update)

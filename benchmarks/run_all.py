@@ -54,15 +54,15 @@ def notebook_times() -> None:
 
 
 def import_time() -> None:
-    code = "import time; t = time.perf_counter(); import exocourse.lessons.biology, exocourse.lessons.quiz; print(time.perf_counter() - t)"
+    code = "import time; t = time.perf_counter(); import exocourse.lessons.views.biology, exocourse.lessons.views.quiz; print(time.perf_counter() - t)"
     times = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                                   cwd=ROOT).stdout) for _ in range(RUNS)]
-    print(f"\n## Helper-package import (exocourse.lessons.biology + exocourse.lessons.quiz): median {statistics.median(times) * 1000:.0f} ms")
+    print(f"\n## Helper-package import (exocourse.lessons.views.biology + exocourse.lessons.views.quiz): median {statistics.median(times) * 1000:.0f} ms")
 
 
 def widget_callbacks() -> None:
     """Median time of one update callback (Python side) for each interactive piece, over 40 changes."""
-    from exocourse.lessons import biology, diagnostics, regulation, risk, therapeutics
+    from exocourse.lessons.views import biology, diagnostics, regulation, risk, therapeutics
 
     cases = [
         ("NTA explorer", biology.nta_explorer, "method", None),

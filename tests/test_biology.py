@@ -2,6 +2,7 @@ import pytest
 
 from exocourse.lessons import biology
 from exocourse.lessons.biology import InputError
+from exocourse.lessons.views import biology as biology_views
 
 
 def outcome(method):
@@ -86,7 +87,7 @@ def test_unknown_checklist_item_is_refused():
 
 
 def test_explorer_updates_figures_and_text_when_the_method_changes():
-    view = biology.nta_explorer("sec")
+    view = biology_views.nta_explorer("sec")
     before = (list(view.figures["histogram"].data[1].y), view.readout.value)
     view.controls["method"].value = "ppt"
     after = (list(view.figures["histogram"].data[1].y), view.readout.value)
@@ -97,7 +98,7 @@ def test_explorer_updates_figures_and_text_when_the_method_changes():
 
 
 def test_marker_builder_reports_what_is_missing_and_updates_on_tick():
-    view = biology.marker_panel_builder(["cd63"])
+    view = biology_views.marker_panel_builder(["cd63"])
     assert "Does not yet meet" in view.readout.value
     for item in ["source_amount", "particle_number", "protein_amount", "cd81", "tsg101", "calnexin", "em", "nta"]:
         view.controls[item].value = True
@@ -105,6 +106,6 @@ def test_marker_builder_reports_what_is_missing_and_updates_on_tick():
 
 
 def test_marker_builder_headline_counts_what_is_missing_without_repeating_the_list():
-    view = biology.marker_panel_builder(["particle_number", "nta", "cd63"])
+    view = biology_views.marker_panel_builder(["particle_number", "nta", "cd63"])
     assert "Does not yet meet the checklist: 5 of 7 items missing." in view.readout.value
     assert view.readout.value.count("amount of starting material") == 1

@@ -2,6 +2,7 @@ import pytest
 
 from exocourse.lessons import claims
 from exocourse.lessons.claims import InputError
+from exocourse.lessons.views import claims as claims_views
 
 
 def test_seed_page_look_alikes_are_found_and_normalised_to_latin():
@@ -53,7 +54,7 @@ def test_every_claim_has_a_known_verdict_and_a_source():
 
 
 def test_claim_cards_give_feedback_and_move_through_the_deck():
-    view = claims.claim_cards()
+    view = claims_views.claim_cards()
     view.check()
     assert "Choose a verdict first" in view.readout.value
     first = claims.claims()[0]
@@ -65,7 +66,7 @@ def test_claim_cards_give_feedback_and_move_through_the_deck():
 
 
 def test_highlighter_toggles_to_the_normalised_text():
-    view = claims.lookalike_highlighter("p\u0430tient")
+    view = claims_views.lookalike_highlighter("p\u0430tient")
     assert "1 look-alike letters" in view.readout.value
     view.controls["normalised"].value = True
     assert "patient" in view.readout.value
@@ -82,7 +83,7 @@ def test_claim_c11_shows_the_register_statement_not_a_hand_written_status():
     row = currency.register()["exosome-approval"]
     deck = claims.claims()
     index = next(i for i, card in enumerate(deck) if card["claim_id"] == "C11")
-    view = claims.claim_cards()
+    view = claims_views.claim_cards()
     view.move(index)
     view.controls["verdict"].value = deck[index]["verdict"].capitalize()
     view.check()
@@ -102,6 +103,6 @@ def test_no_claim_states_a_register_fact_by_hand():
 
 
 def test_highlighter_shows_the_opening_first_and_the_rest_on_request():
-    view = claims.lookalike_highlighter()
+    view = claims_views.lookalike_highlighter()
     assert "<details><summary>Show the rest of the page</summary>" in view.readout.value
     assert "656 look-alike letters" in view.readout.value

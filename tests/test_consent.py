@@ -4,6 +4,7 @@ import pytest
 
 from exocourse.lessons import consent
 from exocourse.lessons.consent import InputError
+from exocourse.lessons.views import consent as consent_views
 
 GOOD = None  # filled from the data's good sample
 
@@ -44,7 +45,7 @@ def test_reading_grade_is_the_pinned_flesch_kincaid():
 
 
 def test_auditor_widget_reports_empty_text_without_a_traceback():
-    view = consent.consent_auditor()
+    view = consent_views.consent_auditor()
     view.run()
     assert "empty" in view.readout.value
     view.controls["sample"].value = "clinic-style draft"
@@ -53,7 +54,7 @@ def test_auditor_widget_reports_empty_text_without_a_traceback():
 
 
 def test_conversation_gives_feedback_and_counts_strong_responses():
-    view = consent.conversation()
+    view = consent_views.conversation()
     view.respond()
     assert "Choose a response first" in view.readout.value
     view.controls["response"].value = 0
@@ -64,7 +65,7 @@ def test_conversation_gives_feedback_and_counts_strong_responses():
 
 
 def test_teach_back_card_shows_prompts():
-    view = consent.teach_back_card()
+    view = consent_views.teach_back_card()
     view.reveal()
     assert "Teach-back prompts" in view.readout.value and "<li>" in view.readout.value
 
@@ -82,7 +83,7 @@ def test_conversation_states_the_approval_status_from_the_register_not_by_hand()
 
     row = _register_row("exosome-approval")
     turns = consent.conversation_turns()
-    view = consent.conversation()
+    view = consent_views.conversation()
     shown = []
     for turn in turns:
         shown.append(view.children[0].value)  # the patient's question

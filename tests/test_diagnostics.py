@@ -4,6 +4,7 @@ import pytest
 
 from exocourse.lessons import diagnostics
 from exocourse.lessons.diagnostics import InputError
+from exocourse.lessons.views import diagnostics as diagnostics_views
 
 
 def test_accuracy_from_a_two_by_two_table():
@@ -81,7 +82,7 @@ def test_synthetic_biomarker_matches_its_published_auc_within_sampling_error():
 
 
 def test_predictive_value_explorer_updates_when_prevalence_moves():
-    view = diagnostics.predictive_value_explorer()
+    view = diagnostics_views.predictive_value_explorer()
     before = view.readout.value
     view.controls["prevalence"].value = 40
     assert view.readout.value != before and "of whom 360 have the condition" in view.readout.value
@@ -90,7 +91,7 @@ def test_predictive_value_explorer_updates_when_prevalence_moves():
 
 
 def test_cutpoint_explorer_moves_the_star_along_the_roc():
-    view = diagnostics.cutpoint_explorer(cutpoint=10)
+    view = diagnostics_views.cutpoint_explorer(cutpoint=10)
     star = view.figures["roc"].data[2]
     low = (star.x[0], star.y[0])
     view.controls["cutpoint"].value = 20
@@ -109,14 +110,14 @@ def test_confusion_matrix_file_errors_are_plain(tmp_path):
 
 
 def test_explorer_starts_at_the_values_the_lesson_uses():
-    view = diagnostics.predictive_value_explorer(prevalence=0.30, sensitivity=0.90, specificity=0.35)
+    view = diagnostics_views.predictive_value_explorer(prevalence=0.30, sensitivity=0.90, specificity=0.35)
     assert view.controls["specificity"].value == 35
     assert "false positives: 455" in view.figures["patients"].layout.annotations[0].text  # the picture's key
 
 
 def test_patient_picture_is_one_trace_whose_marker_arrays_a_slider_restyles():
     """The 1,000-patient picture repaints by restyling one trace (one batch_update), never by adding traces."""
-    view = diagnostics.predictive_value_explorer(prevalence=0.30, sensitivity=0.90, specificity=0.35)
+    view = diagnostics_views.predictive_value_explorer(prevalence=0.30, sensitivity=0.90, specificity=0.35)
     figure = view.figures["patients"]
     assert len(figure.data) == 1
     trace = figure.data[0]
@@ -138,4 +139,4 @@ def test_patient_picture_is_one_trace_whose_marker_arrays_a_slider_restyles():
 
 def test_patient_marks_refuses_counts_that_do_not_add_up_to_1000():
     with pytest.raises(InputError, match="add up to 1000"):
-        diagnostics.patient_marks({"true positives": 1, "false negatives": 1, "false positives": 1, "true negatives": 1})
+        diagnostics_views.patient_marks({"true positives": 1, "false negatives": 1, "false positives": 1, "true negatives": 1})

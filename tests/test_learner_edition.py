@@ -34,6 +34,8 @@ def test_edition_ships_only_the_learner_part_of_the_package(edition):
     """No grading kernel, hostile cases, certificate or instructor code reaches learners."""
     shipped = sorted(str(p.relative_to(edition)) for p in (edition / "exocourse").rglob("*.py"))
     assert "exocourse/grading/__init__.py" in shipped and "exocourse/lessons/biology.py" in shipped
+    views = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "exocourse/lessons/views").glob("*.py"))
+    assert views and set(views) <= set(shipped)  # the lessons' widgets (exocourse/lessons/views/) ship too
     assert not [p for p in shipped if p.startswith(("exocourse/instructor", "exocourse/build"))
                 or (p.startswith("exocourse/grading/") and p != "exocourse/grading/__init__.py")], shipped
     text = "\n".join((edition / p).read_text(encoding="utf-8") for p in shipped)

@@ -4,7 +4,8 @@ import pytest
 
 from exocourse.data import self_checks
 from exocourse.lessons import plots
-from exocourse.lessons.quiz import assess_self_check, self_check
+from exocourse.lessons.quiz import assess_self_check
+from exocourse.lessons.views.quiz import self_check
 
 
 def test_right_choice_says_correct_and_explains():
@@ -99,9 +100,10 @@ def _first_display_text(view) -> str:
 @pytest.mark.parametrize("table, detail_field", [("risk_events", "what_happened"), ("regulation_events", "event")])
 def test_timeline_shows_each_event_once_and_keeps_the_full_table_collapsed(table, detail_field):
     from exocourse.lessons import timeline
+    from exocourse.lessons.views import timeline as timeline_views
 
     rows = timeline.events(table)
-    view = timeline.timeline_view(table, "Events", detail_field=detail_field)
+    view = timeline_views.timeline_view(table, "Events", detail_field=detail_field)
     menu = view.controls["event"]
     assert menu.description == "Event" and len(menu.options) == len(rows)
     shown, labels = _first_display_text(view), [label for label, _ in menu.options]
@@ -118,9 +120,10 @@ def test_timeline_shows_each_event_once_and_keeps_the_full_table_collapsed(table
 
 def test_timeline_choice_rewrites_only_the_chosen_event():
     from exocourse.lessons import timeline
+    from exocourse.lessons.views import timeline as timeline_views
 
     rows = timeline.events("risk_events")
-    view = timeline.timeline_view("risk_events", "Events")
+    view = timeline_views.timeline_view("risk_events", "Events")
     table_before = view.children[-1].value
     view.controls["event"].value = 2
     assert html.escape(rows[2]["what_happened"]) in view.children[1].value

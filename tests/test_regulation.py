@@ -2,6 +2,7 @@ import pytest
 
 from exocourse.lessons import regulation
 from exocourse.lessons.regulation import InputError
+from exocourse.lessons.views import regulation as regulation_views
 
 
 def answers(**overrides):
@@ -50,7 +51,7 @@ def test_unanswered_questions_get_a_clear_message():
 
 
 def test_pathway_explorer_follows_the_answers_and_compares_with_the_scenario():
-    view = regulation.pathway_explorer()
+    view = regulation_views.pathway_explorer()
     view.controls["scenario"].value = 0
     assert "Answer every question" in view.readout.value
     for qid, value in regulation.scenarios()[0]["answers"].items():

@@ -2,6 +2,7 @@ import pytest
 
 from exocourse.lessons import risk
 from exocourse.lessons.risk import InputError
+from exocourse.lessons.views import risk as risk_views
 
 
 def test_rule_of_three_and_exact_bound_for_300_patients():
@@ -42,7 +43,7 @@ def test_percent_instead_of_proportion_says_how_to_write_it():
 
 
 def test_zero_events_explorer_updates_star_and_text():
-    view = risk.zero_events_explorer(n=300)
+    view = risk_views.zero_events_explorer(n=300)
     view.controls["patients"].value = 3000
     star = view.figures["bound"].data[2]
     assert star.x[0] == 3000 and star.y[0] == pytest.approx(risk.exact_upper_bound(3000))
@@ -51,7 +52,7 @@ def test_zero_events_explorer_updates_star_and_text():
 
 
 def test_sterility_explorer_updates_curve_and_star():
-    view = risk.sterility_explorer(contamination=0.01, units=20)
+    view = risk_views.sterility_explorer(contamination=0.01, units=20)
     view.controls["units"].value = 100
     assert view.figures["passes"].data[1].y[0] == pytest.approx(0.99 ** 100)
     assert "does not show the lot is sterile" in view.readout.value
@@ -69,7 +70,7 @@ def test_batch_variability_is_documented_in_the_laboratory_not_theoretical():
 
 
 def test_risk_matrix_places_a_risk_and_shows_its_evidence():
-    view = risk.risk_matrix()
+    view = risk_views.risk_matrix()
     matrix = view.figures["matrix"]
     # Before any placement the figure already shows the sliders' setting, and the caption and text version exist.
     assert list(matrix.data[0].x) == [3] and list(matrix.data[0].y) == [3]
@@ -88,10 +89,11 @@ def test_risk_matrix_places_a_risk_and_shows_its_evidence():
 
 def test_timeline_lists_events_in_date_order_and_moves_the_star():
     from exocourse.lessons import timeline
+    from exocourse.lessons.views import timeline as timeline_views
 
     rows = timeline.events("risk_events")
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
-    view = timeline.timeline_view("risk_events", "Events")
+    view = timeline_views.timeline_view("risk_events", "Events")
     view.controls["event"].value = len(rows) - 1
     assert view.figures["timeline"].data[1].x[0] == rows[-1]["date"]
     assert rows[-1]["event"] in view.readout.value and "<a href=" in view.readout.value

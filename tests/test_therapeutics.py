@@ -2,6 +2,7 @@ import pytest
 
 from exocourse.lessons import therapeutics
 from exocourse.lessons.therapeutics import InputError
+from exocourse.lessons.views import therapeutics as therapeutics_views
 
 
 def test_no_program_in_the_table_is_approved():
@@ -35,7 +36,7 @@ def test_success_rates_are_proportions_with_sources():
 
 
 def test_trial_explorer_filters_the_figure_and_the_text():
-    view = therapeutics.trial_phase_explorer()
+    view = therapeutics_views.trial_phase_explorer()
     everyone = len(view.figures["phases"].data[0].y)
     view.controls["product_type"].value = "MSC-derived EVs"
     shown = view.figures["phases"].data[0].y
@@ -44,14 +45,14 @@ def test_trial_explorer_filters_the_figure_and_the_text():
 
 
 def test_development_path_explorer_updates_bars_and_text():
-    view = therapeutics.development_path_explorer(candidates=100)
+    view = therapeutics_views.development_path_explorer(candidates=100)
     view.controls["candidates"].value = 500
     assert [trace.y[0] for trace in view.figures["approvals"].data] == [500, 500]
     assert "Of 500 drug candidates" in view.readout.value
 
 
 def test_success_rates_are_never_shown_more_precisely_than_published():
-    view = therapeutics.development_path_explorer(candidates=100)
+    view = therapeutics_views.development_path_explorer(candidates=100)
     assert "14%" in view.readout.value and "14.0%" not in view.readout.value
     assert "7.9%" in view.readout.value
     assert [trace.text[1] for trace in view.figures["approvals"].data] == ["7.9", "14"]
@@ -68,4 +69,4 @@ def test_a_phase_1_2_trial_is_labelled_as_such_where_it_is_placed_at_phase_1():
 
 
 def test_an_ongoing_trial_gets_the_recruiting_marker():
-    assert therapeutics._status_symbol("Ongoing per the sponsor's release") == "circle"
+    assert therapeutics_views._status_symbol("Ongoing per the sponsor's release") == "circle"

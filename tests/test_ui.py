@@ -8,6 +8,8 @@ import pytest
 from exocourse import errors
 from exocourse.lessons import biology, claims, consent, diagnostics, regulation, risk, therapeutics, ui
 from exocourse.lessons.slider import IntSlider, Slider
+from exocourse.lessons.views import diagnostics as diagnostics_views
+from exocourse.lessons.views import risk as risk_views
 
 TOPICS = [biology, claims, consent, diagnostics, regulation, risk, therapeutics]
 
@@ -95,6 +97,19 @@ def test_choice_button_text_box_and_view():
     assert ui.WRAP_CLASS in box._dom_classes and "Text version:" in box.readout.value
 
 
+def test_a_view_given_update_redraws_when_any_control_changes_and_once_at_the_start():
+    drawn = []
+    amount, kind = ui.slider("Amount", 1, 0, 5), ui.choice("Kind", ["x", "y"], menu=True)
+    box = ui.view([amount, kind], {"amount": amount, "kind": kind}, update=lambda _=None: drawn.append(
+        (amount.value, kind.value)))
+    assert drawn == [(1, "x")]
+    amount.value, kind.value = 2, "y"
+    assert drawn == [(1, "x"), (2, "x"), (2, "y")]
+    box.update()
+    assert drawn[-1] == (2, "y") and len(drawn) == 4
+    assert not hasattr(ui.view([amount], {"amount": amount}), "update")
+
+
 # ------------------------------------------------------------------------------------------ one InputError ---
 @pytest.mark.parametrize("topic", TOPICS, ids=lambda m: m.__name__.rsplit(".", 1)[1])
 def test_every_topic_raises_the_one_input_error(topic):
@@ -122,9 +137,9 @@ def test_bad_input_still_gives_the_same_one_line_message(call, message):
 def test_static_edition_shows_each_sliders_label_and_value_as_its_readout_does():
     from exocourse.build import static_edition
 
-    page = static_edition.static_html(risk.sterility_explorer(contamination=0.01, units=20))
+    page = static_edition.static_html(risk_views.sterility_explorer(contamination=0.01, units=20))
     assert "Contaminated fraction of units: 0.0100" in page and "Units tested per lot: 20 units" in page
-    page = static_edition.static_html(diagnostics.predictive_value_explorer(0.25, 0.9, 0.8))
+    page = static_edition.static_html(diagnostics_views.predictive_value_explorer(0.25, 0.9, 0.8))
     assert "Prevalence (%): 25.00%" in page and "Specificity (%): 80.00%" in page
 
 

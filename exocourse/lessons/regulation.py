@@ -2,6 +2,7 @@
 regulated solely under section 361 of the PHS Act, or a drug/biological product that needs an IND to be studied
 and a licence (BLA) to be marketed? The decision follows 21 CFR 1271.3(d) and the four cumulative criteria of
 21 CFR 1271.10(a); the questions, rules and scenarios live in data/regulation/hctp_questions.json.
+The widget is in views/regulation.py.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ PATHWAY_NOT_HCTP = ("Not an HCT/P: 21 CFR Part 1271 does not apply, and the prod
                     "general matter, they are regulated as drugs and biological products needing premarket review and "
                     "approval (the warning letters add: an IND to study them, a biologics license to market them)")
 CRITERIA = ["minimal_manipulation", "homologous_use", "not_combined", "no_systemic_effect_or_exception"]
-
 
 
 @dataclass(frozen=True)
@@ -64,62 +64,6 @@ def decide_pathway(answers: dict) -> Decision:
             return Decision(PATHWAY_351, qid, "All four criteria of 21 CFR 1271.10(a) must be met; this one is "
                                               f"not: {by_id[qid]['rule']}")
     return Decision(PATHWAY_361, criteria[-1], "All four criteria of 21 CFR 1271.10(a) are met.")
-
-
-def pathway_explorer():
-    """Widget: pick a scenario (or describe your own product), answer the questions, see the pathway and rule."""
-    import html
-
-    import ipywidgets as w
-
-    from exocourse.lessons import ui
-
-    items = scenarios()
-    menu = ui.choice("Scenario", [("Your own product (answer the questions)", -1)] +
-                     [(s["title"], n) for n, s in enumerate(items)], 0, menu=True,
-                     layout=w.Layout(width="auto", max_width="100%"))
-    description = w.HTML()
-    radios = {q["id"]: ui.choice(q["text"], [("Yes", True), ("No", False)], wrap=True) for q in questions()}
-    readout = w.HTML()
-
-    def load_scenario(_=None):
-        if menu.value >= 0:
-            scenario = items[menu.value]
-            description.value = (f"{ui.WRAP_STYLE}<p><strong>Scenario.</strong> "
-                                 f"{html.escape(scenario['description'])}</p>")
-            for radio in radios.values():
-                radio.value = None
-        else:
-            description.value = (f"{ui.WRAP_STYLE}<p>Describe your product to yourself, then answer each "
-                                 "question.</p>")
-        update()
-
-    def update(_=None):
-        answers = {qid: radio.value for qid, radio in radios.items()}
-        try:
-            decision = decide_pathway(answers)
-        except InputError as problem:
-            readout.value = f"<p>{html.escape(str(problem))}</p>"
-            return
-        text = (f"<p><strong>Pathway:</strong> {html.escape(decision.pathway)}</p>"
-                f"<p><strong>Deciding rule:</strong> {html.escape(decision.explanation)}</p>")
-        if menu.value >= 0:
-            scenario = items[menu.value]
-            agrees = scenario["expected_pathway_code"] == pathway_code(decision.pathway)
-            text += (f"<p>{'✔ This matches' if agrees else '✘ This differs from'} the course's analysis: "
-                     f"{html.escape(scenario['expected_pathway'])} — {html.escape(scenario['deciding_rule'])} "
-                     f"[{html.escape(scenario['reference'])}]</p>")
-        readout.value = text + ui.caption_html(
-            "Decision tool: the answers above lead to the pathway shown.",
-            "; ".join(f"{q['text']} {'yes' if answers[q['id']] else 'no'}" for q in questions()) + ".")
-
-    menu.observe(load_scenario, names="value")
-    for radio in radios.values():
-        radio.observe(update, names="value")
-    load_scenario()
-    # wrap: long questions wrap instead of being cut off
-    return ui.view([menu, description, *radios.values(), readout], {"scenario": menu, **radios}, readout=readout,
-                   wrap=True)
 
 
 def pathway_code(pathway: str) -> str:

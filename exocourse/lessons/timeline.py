@@ -1,9 +1,6 @@
-"""A dated timeline of events, each with its source: choose an event to highlight it and read what happened.
-
-On first display each event appears once: in the menu as a short label (its number, date and a few words), and
-the chosen event in full under the menu. The full list, with what happened and the source of every event, sits in a
-collapsed section ("All events as a table", an HTML <details> element: opened with the keyboard and read by
-screen readers like any other text), so it is there for whoever wants it without being printed a second time.
+"""A dated timeline of events, each with its source: the events of a table, oldest first, each event's short
+menu label, and the HTML of one event in full and of every event as a collapsed table. The widget that shows them
+is in views/timeline.py.
 """
 
 from __future__ import annotations
@@ -65,55 +62,3 @@ def events_table_html(rows: list[dict], references: dict, detail_field: str = "w
     header = "".join(f"<th scope='col'>{h}</th>" for h in head)
     return (f"<details><summary>{TABLE_SUMMARY} ({len(rows)} events, each with its source)</summary>"
             f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table></details>")
-
-
-class _Readout:
-    """Everything the view says in text, as one HTML string (`.value`): the chosen event, the figure's caption
-    and text version, and the collapsed table. The static edition and the tests read it; on screen the parts are
-    separate widgets, so that choosing an event rewrites only the event and leaves the table open or closed."""
-
-    def __init__(self, *parts):
-        self.parts = parts
-
-    @property
-    def value(self) -> str:
-        return "".join(part.value for part in self.parts)
-
-
-def timeline_view(table: str, title: str, detail_field: str = "what_happened"):
-    """Widget: the events of `table` on a time axis; the menu highlights one and shows its details and source."""
-    import ipywidgets as w
-    import plotly.graph_objects as go
-
-    from exocourse.lessons import plots, ui
-
-    plots.register_template()
-    rows = events(table)
-    labels = [f"{n}. {short_label(row)}" for n, row in enumerate(rows, 1)]
-    menu = ui.choice("Event", [(label, n) for n, label in enumerate(labels)], 0, menu=True, width="640px")
-    figure = go.FigureWidget(layout={
-        "title": title, "height": 330, "width": 760, "showlegend": False,
-        "xaxis": {"title": "Date", "type": "date"}, "yaxis": {"visible": False, "range": [-1, 1.6]}})
-    figure.add_scatter(x=[row["date"] for row in rows], y=[0] * len(rows), mode="markers+text",
-                       text=[str(n + 1) for n in range(len(rows))], textposition="top center",
-                       hovertext=labels, hoverinfo="text", marker={"size": 12, "color": plots.PALETTE["blue"]})
-    figure.add_scatter(mode="markers", marker={"symbol": "star", "size": 22, "color": plots.PALETTE["vermillion"],
-                                               "line": {"width": 1.5, "color": "#000"}})
-    references = data.references()
-    chosen = w.HTML()
-    caption = w.HTML(plots.caption_html(
-        f"{title}: numbered markers, oldest on the left; the star marks the chosen event.",
-        f"{len(rows)} events from {rows[0]['date']} to {rows[-1]['date']}, numbered as in the menu; the section "
-        f"“{TABLE_SUMMARY}” below lists each with its source."))
-    full_table = w.HTML(events_table_html(rows, references, detail_field))
-
-    def update(_=None):
-        row = rows[menu.value]
-        with figure.batch_update():
-            figure.data[1].update(x=[row["date"]], y=[0])
-        chosen.value = event_html(row, references, detail_field)
-
-    menu.observe(update, names="value")
-    update()
-    return ui.view([menu, chosen, figure, caption, full_table], {"event": menu}, {"timeline": figure},
-                   _Readout(chosen, caption, full_table))

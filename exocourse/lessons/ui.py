@@ -6,7 +6,8 @@ label that is never cut off, works from the keyboard, and each figure has a text
     choice(...)     a labelled option list: radio buttons, or a drop-down menu with `menu=True`
     text_box(...)   a labelled text area as wide as its view
     button(...)     a button as wide as its label
-    view(...)       the VBox a topic returns, carrying its `controls`, `figures` and `readout`
+    view(...)       the VBox a topic returns, carrying its `controls`, `figures` and `readout` (and with
+                    `update=`, redrawn whenever a control changes)
     InputError      the one error a topic model raises on bad input (exocourse.errors)
 """
 
@@ -83,13 +84,22 @@ def button(label: str, tooltip: str | None = None, *, toggle: bool = False, **kw
     return kind(description=label, tooltip=tooltip or label, layout=w.Layout(width="fit-content"), **kwargs)
 
 
-def view(children: list, controls: dict, figures: dict | None = None, readout=None, *, wrap: bool = False):
+def view(children: list, controls: dict, figures: dict | None = None, readout=None, *, wrap: bool = False,
+         update=None):
     """The VBox a topic returns, carrying what the tests, the static edition and the browser tests read: its
     `controls` by name, its `figures` (FigureWidgets, each captioned in `readout`) and its `readout`. With `wrap`,
-    long labels of its radio buttons and tick boxes wrap (one of its HTML widgets must carry WRAP_STYLE)."""
+    long labels of its radio buttons and tick boxes wrap (one of its HTML widgets must carry WRAP_STYLE). With
+    `update`, a function that redraws the view: it is called whenever a control's value changes, and once now, so
+    the view is drawn before anyone moves a control; the view keeps it as `view.update`."""
     import ipywidgets as w
 
+    if update is not None:
+        for control in controls.values():
+            control.observe(update, names="value")
+        update()
     box = w.VBox(children)
+    if update is not None:
+        box.update = update
     if wrap:
         box.add_class(WRAP_CLASS)
     box.controls, box.figures, box.readout = controls, figures or {}, readout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -164,3 +165,24 @@ def in_place_course(tmp_path_factory):
     shell = {**base, "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}{os.pathsep}{base['PATH']}",
              "EXOCOURSE_CELL_TIMEOUT": "10"}
     return folder, shell
+
+
+# ------------------------------------------------------------------------------------------- gradebooks ---
+@functools.cache
+def _empty_gradebook_template() -> Path:
+    from nbgrader.api import Gradebook
+
+    from exocourse.instructor.gradebook import alembic_on_path
+
+    alembic_on_path()
+    made = Path(tempfile.mkdtemp(prefix="exocourse-gradebook-")) / "gradebook.db"
+    Gradebook(f"sqlite:///{made}").close()
+    return made
+
+
+def empty_gradebook(path: Path) -> str:
+    """An empty nbgrader gradebook at `path` (its tables and alembic stamp, as nbgrader creates it) and its URL.
+    nbgrader's first opening of a new database runs alembic (2–3 s); this makes one per worker and copies it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(_empty_gradebook_template(), path)
+    return f"sqlite:///{path}"

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import empty_gradebook
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -92,7 +93,6 @@ def test_learner_text_in_a_markdown_summary_is_inert():
 
 # ---------------------------------------------------------------------------------------------- rosters ---
 from exocourse.instructor import completion  # noqa: E402
-from exocourse.instructor.gradebook import alembic_on_path  # noqa: E402
 from exocourse.instructor.roster import RosterError  # noqa: E402
 
 HEADER = "learner_id,legal_name,licence_number\n"
@@ -149,8 +149,7 @@ def test_a_roster_problem_changes_nothing_on_disk(tmp_path):
     certificate = grading / "certificates/demo01/exo101_certificate_demo01.pdf"
     certificate.parent.mkdir(parents=True)
     certificate.write_bytes(b"%PDF-1.4 issued")
-    alembic_on_path()
-    with Gradebook(completion.db_url_of(tmp_path)) as gradebook:
+    with Gradebook(empty_gradebook(tmp_path / "grading/gradebook.db")) as gradebook:
         gradebook.add_student("demo01")
     import exocourse.manifest
 
@@ -308,8 +307,7 @@ def test_nbgrader_export_writes_no_formula(tmp_path):
 
     from exocourse.grading.preprocessors import SafeCsvExportPlugin
 
-    alembic_on_path()
-    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
+    with Gradebook(empty_gradebook(tmp_path / "gradebook.db")) as gradebook:
         gradebook.add_assignment("ps1")
         gradebook.add_student("demo01", first_name='=HYPERLINK("http://x")', last_name="@SUM(1)")
         gradebook.add_submission("ps1", "demo01")

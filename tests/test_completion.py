@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 
 import pytest
+from conftest import empty_gradebook
 
 from exocourse.instructor import certificates, completion_rules, gradebook, roster
 from exocourse.instructor.flags import clear_flag, open_flags, submission_digest
@@ -159,8 +160,7 @@ def _gradebook(tmp_path):
     """A real nbgrader gradebook: ps1 with one autograded and one written item, two learners."""
     from nbgrader.api import Gradebook
 
-    gradebook.alembic_on_path()
-    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    url = empty_gradebook(tmp_path / "gradebook.db")
     with Gradebook(url) as gb:
         gb.add_assignment("ps1")
         gb.add_notebook("ps1", "ps1")

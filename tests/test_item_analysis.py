@@ -8,6 +8,7 @@ import warnings
 
 import nbformat
 import pytest
+from conftest import empty_gradebook
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from exocourse import cli
@@ -107,8 +108,7 @@ def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("items")
     pwned = root / "pwned"
     os.environ["PATH"] = with_python_on_path(dict(os.environ))["PATH"]  # nbgrader runs `alembic` by name
-    (root / "grading").mkdir()
-    with warnings.catch_warnings(), Gradebook(f"sqlite:///{root / 'grading/gradebook.db'}") as gb:
+    with warnings.catch_warnings(), Gradebook(empty_gradebook(root / "grading/gradebook.db")) as gb:
         warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session")  # nbgrader 0.9's noise
         _add_assignment(gb, "quiz", {k: v[0] for k, v in SIX.items()})
         _add_assignment(gb, "quiz12", {k: v[0] for k, v in TWELVE.items()})

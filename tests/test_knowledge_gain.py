@@ -6,7 +6,7 @@ import os
 import shutil
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, empty_gradebook
 
 from exocourse.grading.env import with_python_on_path
 from exocourse.instructor import knowledge_gain
@@ -21,8 +21,7 @@ def _gradebook(root):
     from nbgrader.api import Gradebook
 
     os.environ["PATH"] = with_python_on_path(dict(os.environ))["PATH"]  # nbgrader runs `alembic` by name
-    (root / "grading").mkdir(parents=True)
-    with Gradebook(f"sqlite:///{root / 'grading/gradebook.db'}") as gb:
+    with Gradebook(empty_gradebook(root / "grading/gradebook.db")) as gb:
         for test in ("pretest", "posttest"):
             gb.add_assignment(test)
             gb.add_notebook(test, test)
@@ -134,8 +133,7 @@ def test_form_a_against_form_b_objective_by_objective(tmp_path):
                "ben": {"pretest": set(), "posttest": {first}},
                "eli": {"pretest": {first, second}}}
     os.environ["PATH"] = with_python_on_path(dict(os.environ))["PATH"]
-    (tmp_path / "grading").mkdir()
-    with Gradebook(f"sqlite:///{tmp_path / 'grading/gradebook.db'}") as gb:
+    with Gradebook(empty_gradebook(tmp_path / "grading/gradebook.db")) as gb:
         for test in ("pretest", "posttest"):
             gb.add_assignment(test)
             gb.add_notebook(test, test)

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, empty_gradebook
 
 from exocourse.instructor import learner_data
-from exocourse.instructor.gradebook import alembic_on_path, db_url_of
+from exocourse.instructor.gradebook import db_url_of
 
 
 def _write(path, text="x"):
@@ -69,8 +69,7 @@ def _build_course(root):
     _csv(g / "completion_report.csv", [{"learner_id": "demo01", "completed": "yes"},
                                        {"learner_id": "demo02", "completed": "no"}])
     _csv(g / "evaluation_summary.csv", [{"section": "responses", "question": "Evaluations submitted", "count": "2"}])
-    alembic_on_path()
-    with Gradebook(db_url_of(root)) as gradebook:
+    with Gradebook(empty_gradebook(root / "grading/gradebook.db")) as gradebook:
         gradebook.add_assignment("ps1")
         for learner in ("demo01", "demo02"):
             gradebook.add_student(learner)

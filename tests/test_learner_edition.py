@@ -183,8 +183,17 @@ EDITION_PLUGINS = {f"@jupyter/nbgrader:{p}" for p in ("formgrader", "create-assi
                                                        "validate-assignment")}
 SHOW_PATHS = "import json, os; from jupyter_core.paths import jupyter_config_path; print(json.dumps(" \
              "{'env': os.environ.get('JUPYTER_CONFIG_PATH'), 'jupyter': jupyter_config_path()}))"
-SHOW_HIDDEN = "import json; from jupyterlab_server.config import get_static_page_config; print(json.dumps(sorted(" \
-              "k for k, v in get_static_page_config(level='all').get('disabledExtensions', {}).items() if v)))"
+# What a server started with this environment would hide (JupyterLab's page-config merge) and switch off
+# (jupyter_server's merge of jupyter_server_config.d over the same path, as ServerApp.find_server_extensions does).
+SHOW_HIDDEN = """import json
+from jupyter_core.paths import jupyter_config_path
+from jupyter_server.extension.config import ExtensionConfigManager
+from jupyterlab_server.config import get_static_page_config
+hidden = get_static_page_config(level="all").get("disabledExtensions", {})
+server = ExtensionConfigManager(read_config_path=jupyter_config_path()).get_jpserver_extensions()
+print(json.dumps({"hidden": sorted(k for k, v in hidden.items() if v),
+                  "off": sorted(k.rsplit(".", 1)[-1] for k, v in server.items() if k.startswith("nbgrader") and not v)}))
+"""
 
 
 def through_start(start: Path, code: str, cwd: Path, **env: str) -> object:
@@ -234,13 +243,17 @@ def test_through_start_learners_lose_the_instructor_tools_and_a_hubs_roles_keep_
     which the edition hides, and a learner loses all four."""
     start = edition / learner_edition.START
     hub = ROOT / "deploy" / "jupyter"
-    on_binder = set(through_start(start, SHOW_HIDDEN, tmp_path))
-    assert EDITION_PLUGINS <= on_binder and "@jupyter/nbgrader:assignment-list" not in on_binder
+    on_binder = through_start(start, SHOW_HIDDEN, tmp_path)
+    assert EDITION_PLUGINS <= set(on_binder["hidden"]) and "@jupyter/nbgrader:assignment-list" not in on_binder["hidden"]
+    assert on_binder["off"] == ["course_list", "formgrader"]
     role_path = {role: os.pathsep.join([str(hub / role), str(hub / "common")]) for role in ("learner", "instructor")}
-    learner = set(through_start(start, SHOW_HIDDEN, tmp_path, JUPYTER_CONFIG_PATH=role_path["learner"]))
-    instructor = set(through_start(start, SHOW_HIDDEN, tmp_path, JUPYTER_CONFIG_PATH=role_path["instructor"]))
-    assert EDITION_PLUGINS <= learner and "@jupyter/nbgrader:assignment-list" not in learner
-    assert instructor & EDITION_PLUGINS == {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"}
+    learner = through_start(start, SHOW_HIDDEN, tmp_path, JUPYTER_CONFIG_PATH=role_path["learner"])
+    instructor = through_start(start, SHOW_HIDDEN, tmp_path, JUPYTER_CONFIG_PATH=role_path["instructor"])
+    assert EDITION_PLUGINS <= set(learner["hidden"]) and "@jupyter/nbgrader:assignment-list" not in learner["hidden"]
+    assert learner["off"] == ["course_list", "formgrader"]
+    assert set(instructor["hidden"]) & EDITION_PLUGINS == {"@jupyter/nbgrader:formgrader",
+                                                           "@jupyter/nbgrader:create-assignment"}
+    assert instructor["off"] == ["formgrader"]  # the Courses tab's server extension stays on for instructors
 
 
 @pytest.mark.slow

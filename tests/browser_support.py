@@ -137,8 +137,9 @@ def write_lab_config(config_dir: Path) -> None:
 
 
 @contextlib.contextmanager
-def jupyterlab_server(root: Path = ROOT):
-    """Start one JupyterLab on 127.0.0.1 with a token and a private config; always stop it (and its kernels)."""
+def jupyterlab_server(root: Path = ROOT, launcher: tuple[str, ...] = ()):
+    """Start one JupyterLab on 127.0.0.1 with a token and a private config; always stop it (and its kernels).
+    launcher: a command that starts the server given as its arguments (the learner edition's `start`)."""
     home = Path(tempfile.mkdtemp(prefix="exocourse-lab-"))
     config_dir = home / "config"
     write_lab_config(config_dir)
@@ -149,7 +150,7 @@ def jupyterlab_server(root: Path = ROOT):
                JUPYTERLAB_SETTINGS_DIR=str(config_dir / "lab" / "user-settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(config_dir / "lab" / "workspaces"),
                EXOCOURSE_ROOT=str(root), PYDEVD_DISABLE_FILE_VALIDATION="1")
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser",
+    command = [*launcher, sys.executable, "-m", "jupyterlab", "--no-browser",
                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
                f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False",
                f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",

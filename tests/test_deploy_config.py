@@ -210,7 +210,77 @@ def test_learners_are_pointed_at_config_that_hides_instructor_tools(tmp_path, mo
     assert override["groups"] == [f"formgrade-{COURSE}"]
     hidden = json.loads((DEPLOY / "jupyter" / "common" / "labconfig" / "page_config.json").read_text())
     assert {k for k, v in hidden["disabledExtensions"].items() if v} == {
-        "@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list"}
+        "@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list",
+        "@jupyter/nbgrader:validate-assignment"}  # as the learner edition's own settings hide them
+
+
+# ------------------------------------------------- what each role's JupyterLab shows of nbgrader's plugins ---
+NBGRADER_PLUGINS = {"formgrader", "create-assignment", "course-list", "assignment-list", "validate-assignment"}
+
+
+def shown_plugins(config_path: str, monkeypatch) -> set[str]:
+    """nbgrader's JupyterLab plugins that a server started with JUPYTER_CONFIG_PATH=config_path shows: its
+    page_config.json files merged by JupyterLab's own code (the first folder of the path wins, key by key)."""
+    from jupyterlab_server.config import get_static_page_config
+
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", config_path)
+    disabled = get_static_page_config(level="all").get("disabledExtensions", {})
+    return {p for p in NBGRADER_PLUGINS if not disabled.get(f"@jupyter/nbgrader:{p}")}
+
+
+# Learners: the Assignments tab alone (no notebook-toolbar Validate, as in the learner edition; the tab validates
+# a fetched notebook itself). Instructors at home: the Courses tab and Validate, as before. The grader service:
+# Formgrader, Create Assignment and Validate. Zero to JupyterHub has no exchange: no Assignments tab for anyone.
+ROLE_VIEWS = {
+    "learner": {"assignment-list"},
+    "instructor": {"assignment-list", "course-list", "validate-assignment"},
+    "grader": {"formgrader", "create-assignment", "validate-assignment"},
+}
+Z2JH_ROLE_VIEWS = {role: plugins - {"assignment-list"} for role, plugins in ROLE_VIEWS.items()}
+
+
+def test_tljh_roles_see_their_own_nbgrader_tools(tmp_path, monkeypatch):
+    """deploy/jupyter/ copied to /etc/exocourse/jupyter (tljh guide step 2), with the JUPYTER_CONFIG_PATH the
+    TLJH file gives learners, instructors (their group override) and the grader service."""
+    import shutil
+
+    cfg = load_tljh(tmp_path, monkeypatch)
+    shutil.copytree(DEPLOY / "jupyter", tmp_path / "jupyter")
+    (override,) = resolved(cfg.Spawner.group_overrides, {}).values()
+    (service,) = resolved(cfg.JupyterHub.services, [])
+    paths = {"learner": resolved(cfg.Spawner.environment, {})["JUPYTER_CONFIG_PATH"],
+             "instructor": override["spawner_override"]["environment"]["JUPYTER_CONFIG_PATH"],
+             "grader": service["environment"]["JUPYTER_CONFIG_PATH"]}
+    assert all(path.startswith(str(tmp_path / "jupyter")) for path in paths.values()), paths
+    assert {role: shown_plugins(path, monkeypatch) for role, path in paths.items()} == ROLE_VIEWS
+
+
+def test_z2jh_roles_see_their_own_nbgrader_tools(tmp_path, monkeypatch):
+    """The files values.yaml mounts in user pods and grader.yaml in the grader pod, with the JUPYTER_CONFIG_PATH
+    each gets (/etc/exocourse/jupyter moved under tmp_path)."""
+    etc = "/etc/exocourse/jupyter"
+    for spec in values()["singleuser"]["extraFiles"].values():
+        if spec["mountPath"].startswith(etc + "/"):
+            target = tmp_path / spec["mountPath"].removeprefix(etc + "/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(spec["stringData"])
+    config_map = next(doc for doc in yaml.safe_load_all((DEPLOY / "z2jh" / "grader.yaml").read_text())
+                      if doc["kind"] == "ConfigMap")
+    grader_files = {key: text for key, text in config_map["data"].items() if key.startswith("jupyter--grader--")}
+    assert grader_files
+    for key, text in grader_files.items():
+        target = tmp_path / key.removeprefix("jupyter--").replace("--", "/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    grader_env = {e["name"]: e.get("value") for e in grader_pod()["containers"][0]["env"]}
+    cfg = load_z2jh(tmp_path, monkeypatch)
+    (override,) = resolved(cfg.Spawner.group_overrides, {}).values()
+    paths = {"learner": resolved(cfg.KubeSpawner.environment, {})["JUPYTER_CONFIG_PATH"],
+             "instructor": override["spawner_override"]["environment"]["JUPYTER_CONFIG_PATH"],
+             "grader": grader_env["JUPYTER_CONFIG_PATH"]}
+    assert all(path.startswith(etc + "/") for path in paths.values()), paths
+    moved = {role: path.replace(etc, str(tmp_path)) for role, path in paths.items()}
+    assert {role: shown_plugins(path, monkeypatch) for role, path in moved.items()} == Z2JH_ROLE_VIEWS
 
 
 # JupyterHub itself (5.x, as pinned in deploy/test-hub/setup.sh) initialises with each configuration.

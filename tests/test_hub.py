@@ -455,10 +455,11 @@ def check_anonymous_requests_are_refused(hub, journey):
 def check_instructor_ui_is_hidden_from_learners_and_shown_to_instructors(hub, journey):
     learner = page_config(hub, LEARNERS[0])["disabledExtensions"]
     instructor = page_config(hub, INSTRUCTOR)["disabledExtensions"]
-    for plugin in ("formgrader", "create-assignment", "course-list"):
-        assert f"@jupyter/nbgrader:{plugin}" in learner, learner
+    for plugin in ("formgrader", "create-assignment", "course-list", "validate-assignment"):
+        assert f"@jupyter/nbgrader:{plugin}" in learner, learner  # as in the learner edition
     assert "@jupyter/nbgrader:assignment-list" not in learner
     assert "@jupyter/nbgrader:course-list" not in instructor, instructor
+    assert "@jupyter/nbgrader:validate-assignment" not in instructor, instructor  # instructors keep Validate
     assert "@jupyter/nbgrader:formgrader" in instructor  # instructors grade in the grader service, not at home
     # The instructor's Courses tab finds the course's formgrader through the hub.
     courses = hub["http"][INSTRUCTOR].json("GET", f"/user/{INSTRUCTOR}/formgraders")

@@ -3,7 +3,9 @@ is built once per run (conftest.edition) and shared with tests/test_notebooks.py
 
 import ast
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -176,3 +178,106 @@ def test_the_settings_name_nbgraders_real_plugins_and_keep_the_assignments_tab()
     # The Assignments tab's list and its per-notebook Validate button use these two: they stay on.
     assert {"nbgrader.server_extensions.assignment_list", "nbgrader.server_extensions.validate_assignment"} \
         == set(enabled_by_nbgrader) - set(off)
+
+
+# --------------------------------------------- Binder and hub images: repo2docker runs the edition's `start` ---
+EDITION_PLUGINS = {f"@jupyter/nbgrader:{p}" for p in ("formgrader", "create-assignment", "course-list",
+                                                       "validate-assignment")}
+SHOW_PATHS = "import json, os; from jupyter_core.paths import jupyter_config_path; print(json.dumps(" \
+             "{'env': os.environ.get('JUPYTER_CONFIG_PATH'), 'jupyter': jupyter_config_path()}))"
+# What a server started with this environment would hide (JupyterLab's page-config merge) and switch off
+# (jupyter_server's merge of jupyter_server_config.d over the same path, as ServerApp.find_server_extensions does).
+SHOW_HIDDEN = """import json
+from jupyter_core.paths import jupyter_config_path
+from jupyter_server.extension.config import ExtensionConfigManager
+from jupyterlab_server.config import get_static_page_config
+hidden = get_static_page_config(level="all").get("disabledExtensions", {})
+server = ExtensionConfigManager(read_config_path=jupyter_config_path()).get_jpserver_extensions()
+print(json.dumps({"hidden": sorted(k for k, v in hidden.items() if v),
+                  "off": sorted(k.rsplit(".", 1)[-1] for k, v in server.items() if k.startswith("nbgrader") and not v)}))
+"""
+
+
+def through_start(start: Path, code: str, cwd: Path, **env: str) -> object:
+    """Run Python `code` the way repo2docker runs the server: as the arguments of `start` (REPO_DIR and
+    JUPYTER_CONFIG_PATH only as given here); its printed JSON."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("REPO_DIR", "JUPYTER_CONFIG_PATH")}
+    out = subprocess.run([str(start), sys.executable, "-c", code], cwd=cwd, env={**clean, **env},
+                         capture_output=True, text=True, check=True, timeout=60).stdout
+    return json.loads(out)
+
+
+def test_editions_start_is_an_executable_shell_script_that_ends_by_starting_the_server(edition):
+    start = edition / learner_edition.START
+    assert start.is_file() and os.access(start, os.X_OK)
+    lines = start.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "#!/bin/bash" and lines[-1] == 'exec "$@"'  # what repo2docker's docs ask of it
+    for shell in ("bash", "sh"):  # bash reads it; it is plain POSIX sh as well
+        checked = subprocess.run([shell, "-n", str(start)], capture_output=True, text=True)
+        assert checked.returncode == 0, (shell, checked.stderr)
+
+
+def test_start_puts_the_editions_settings_on_jupyters_config_path(edition, tmp_path):
+    settings = str(edition / learner_edition.JUPYTER_CONFIG)
+    start = edition / learner_edition.START
+    # Binder: nothing set; started from another folder (not the working directory: the script's own folder).
+    binder = through_start(start, SHOW_PATHS, tmp_path)
+    assert binder["env"] == settings
+    assert binder["jupyter"][0] == settings  # JUPYTER_CONFIG_PATH comes first: before the environment's settings
+    # A hub image: the hub's per-role folders are kept, and stay first (their settings win).
+    hub = os.pathsep.join(["/etc/exocourse/jupyter/learner", "/etc/exocourse/jupyter/common"])
+    assert through_start(start, SHOW_PATHS, tmp_path, JUPYTER_CONFIG_PATH=hub)["env"] == f"{hub}:{settings}"
+    # Started twice: added once.
+    assert through_start(start, SHOW_PATHS, tmp_path, JUPYTER_CONFIG_PATH=f"{hub}:{settings}")["env"] == \
+        f"{hub}:{settings}"
+    # repo2docker's REPO_DIR names the repository, wherever `start` is run from; REPO_DIR holding something else
+    # falls back to the script's folder.
+    copy = tmp_path / "elsewhere" / "start"
+    copy.parent.mkdir()
+    shutil.copy2(start, copy)
+    assert through_start(copy, SHOW_PATHS, tmp_path, REPO_DIR=str(edition))["env"] == settings
+    assert through_start(start, SHOW_PATHS, tmp_path, REPO_DIR=str(tmp_path))["env"] == settings
+
+
+def test_through_start_learners_lose_the_instructor_tools_and_a_hubs_roles_keep_theirs(edition, tmp_path):
+    """What JupyterLab's own page-config code makes of the path `start` gives: on Binder, the edition's settings;
+    in a hub image, the hub's role folders first (deploy/jupyter/), so an instructor keeps Course List and Validate,
+    which the edition hides, and a learner loses all four."""
+    start = edition / learner_edition.START
+    hub = ROOT / "deploy" / "jupyter"
+    on_binder = through_start(start, SHOW_HIDDEN, tmp_path)
+    assert EDITION_PLUGINS <= set(on_binder["hidden"]) and "@jupyter/nbgrader:assignment-list" not in on_binder["hidden"]
+    assert on_binder["off"] == ["course_list", "formgrader"]
+    role_path = {role: os.pathsep.join([str(hub / role), str(hub / "common")]) for role in ("learner", "instructor")}
+    learner = through_start(start, SHOW_HIDDEN, tmp_path, JUPYTER_CONFIG_PATH=role_path["learner"])
+    instructor = through_start(start, SHOW_HIDDEN, tmp_path, JUPYTER_CONFIG_PATH=role_path["instructor"])
+    assert EDITION_PLUGINS <= set(learner["hidden"]) and "@jupyter/nbgrader:assignment-list" not in learner["hidden"]
+    assert learner["off"] == ["course_list", "formgrader"]
+    assert set(instructor["hidden"]) & EDITION_PLUGINS == {"@jupyter/nbgrader:formgrader",
+                                                           "@jupyter/nbgrader:create-assignment"}
+    assert instructor["off"] == ["formgrader"]  # the Courses tab's server extension stays on for instructors
+
+
+@pytest.mark.slow
+def test_jupyterlab_started_through_start_hides_the_instructor_tools(edition, monkeypatch):
+    """The edition's JupyterLab, started as repo2docker starts it (the server's command as `start`'s arguments, no
+    JUPYTER_CONFIG_PATH, from another folder): its page config disables the four plugins (what
+    tests/test_learner_edition_ui.py sees in the browser), keeps the Assignments tab, and formgrader's server
+    extension is off."""
+    import urllib.error
+    import urllib.request
+
+    from browser_support import jupyterlab_server
+
+    monkeypatch.delenv("JUPYTER_CONFIG_PATH", raising=False)
+    monkeypatch.delenv("REPO_DIR", raising=False)
+    no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with jupyterlab_server(edition, launcher=(str(edition / learner_edition.START),)) as lab:
+        page = no_proxy.open(f"{lab.url}/lab?token={lab.token}", timeout=30).read().decode()
+        config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                      page, re.S).group(1))
+        with pytest.raises(urllib.error.HTTPError) as formgrader:
+            no_proxy.open(f"{lab.url}/formgrader?token={lab.token}", timeout=30)
+    assert EDITION_PLUGINS <= set(config["disabledExtensions"]), config["disabledExtensions"]
+    assert "@jupyter/nbgrader:assignment-list" not in config["disabledExtensions"]
+    assert formgrader.value.code == 404

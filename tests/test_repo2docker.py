@@ -46,3 +46,20 @@ def test_learner_edition_has_what_repo2docker_reads_and_nothing_that_overrides_i
     minimum = re.fullmatch(r">=\s*3\.(\d+)", project["requires-python"])
     assert minimum and int(minimum.group(1)) <= 11  # repo2docker refuses a requires-python that excludes runtime.txt
     assert not (edition / "assignments" / "source").exists()
+
+
+def test_published_edition_keeps_start_executable_where_repo2docker_looks_for_it(edition, tmp_path):
+    """repo2docker runs `start` from the repository's top folder (no binder/ folder here, which would move it) as
+    the image's entry point; a repository published from the edition (docs/publishing_learner_edition.md, git or
+    rsync -a) must keep it executable. Its behaviour: tests/test_learner_edition.py."""
+    import shutil
+    import subprocess
+
+    copy = tmp_path / "exo101-learner"
+    shutil.copytree(edition, copy)  # keeps modes, like rsync -a
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "core.fileMode=true"]
+    subprocess.run([*git, "init", "--quiet"], cwd=copy, check=True)
+    subprocess.run([*git, "add", "--all"], cwd=copy, check=True)
+    staged = subprocess.run([*git, "ls-files", "--stage", "start"], cwd=copy, check=True, capture_output=True,
+                            text=True).stdout.split()
+    assert staged[0] == "100755", staged

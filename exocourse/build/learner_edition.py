@@ -5,7 +5,8 @@ released assignments. It never holds assignments/source/, solutions, hidden test
 generates release copies with nbgrader in a scratch copy of the course (so the instructor's gradebook is not
 touched), then scans everything it wrote for leaks against the source notebooks and refuses to finish if any.
 Its requirements.txt is the learners' part of the course's requirements.txt, and its `make lab` starts JupyterLab
-with the edition's own settings (.jupyter/), which hide nbgrader's instructor tools.
+with the edition's own settings (.jupyter/), which hide nbgrader's instructor tools; so does its `start` file, which
+repo2docker (Binder, hub images) runs before the server.
 
     python -m exocourse.build.learner_edition build/learner-edition
 """
@@ -48,6 +49,30 @@ JUPYTER_SETTINGS = {
         "nbgrader.server_extensions.course_list": False,
     }}},
 }
+# repo2docker (Binder, and hub images built from the edition) runs an executable `start` at the top of the repository
+# before the server, with the server's command as arguments; it does not set JUPYTER_CONFIG_PATH. This one adds the
+# edition's settings to the path AFTER any folders a hub already put there (deploy/course_hub.py gives one per role):
+# JupyterLab and jupyter_server let the first folder win, key by key, so a hub's role settings (an instructor's
+# Course List) stay in force and the edition's settings fill in the rest. On Binder the path is the edition's alone.
+# REPO_DIR is where repo2docker's image put the repository (its Dockerfile sets it; its entrypoint uses it); the
+# script's own folder is the fallback (a local run, or REPO_DIR holding something else).
+START = "start"
+START_SCRIPT = """#!/bin/bash
+# Written by the course's learner-edition build. repo2docker (Binder, hub images built from this folder) runs this
+# file before the server: it gives JupyterLab this folder's settings (.jupyter/, nbgrader's instructor tools
+# hidden), after any settings a hub already gives (those win), then starts the server. Keep it executable.
+if [ -n "${REPO_DIR:-}" ] && [ -d "$REPO_DIR/.jupyter" ]; then
+  edition="$REPO_DIR"
+else
+  edition="$(cd "$(dirname "$0")" && pwd)"
+fi
+case ":${JUPYTER_CONFIG_PATH:-}:" in
+  *":$edition/.jupyter:"*) ;;  # already there (started twice)
+  *) JUPYTER_CONFIG_PATH="${JUPYTER_CONFIG_PATH:+$JUPYTER_CONFIG_PATH:}$edition/.jupyter" ;;
+esac
+export JUPYTER_CONFIG_PATH
+exec "$@"
+"""
 # Of the helper package, only what lessons and released assignments import (exocourse/README.md): the core, the
 # lessons wing and the assignment checks. No grading kernel, hostile cases, certificates or instructor tools.
 LEARNER_PACKAGE = ["exocourse/*.py", "exocourse/*.json", "exocourse/lessons/*.py", "exocourse/lessons/views/*.py",
@@ -62,12 +87,15 @@ LEARNER_README = """# {title} — learner edition
 Lessons and practice assignments of the course. Start with `lessons/00_start_here.ipynb`.
 
 - On a course hub: open the link your program gave you.
+- On Binder (self-study, no account): open the Binder link your program gave you. Binder sessions are temporary:
+  download what you want to keep (File, then Download).
 - On your own computer (Python 3.11 or newer): `make lab`, or without make:
   `python -m venv .venv`, then `.venv/bin/pip install -r requirements.txt` (Windows: `.venv\\Scripts\\pip`),
   then `JUPYTER_CONFIG_PATH=.jupyter .venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 lessons/00_start_here.ipynb`
   (Windows PowerShell: `$env:JUPYTER_CONFIG_PATH = ".jupyter"`, then `.venv\\Scripts\\jupyter lab ...`).
 
-Practice copies of the assignments are in `assignments/`. Graded work is fetched and submitted through your
+Practice copies of the assignments are in `assignments/`. The `start` file is for Binder and hub images: it gives
+JupyterLab this folder's settings (`.jupyter/`), as `make lab` does. Graded work is fetched and submitted through your
 course hub. Corrections after release are listed in `ERRATA.md` when there are any.
 
 {disclaimer}
@@ -151,6 +179,12 @@ def write_jupyter_settings(target: Path) -> None:
         path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
 
 
+def write_start_script(target: Path) -> None:
+    path = target / START
+    path.write_text(START_SCRIPT, encoding="utf-8", newline="\n")
+    path.chmod(0o755)
+
+
 def release_assignments(root: Path, into: Path) -> list[str]:
     """Generate the release copy of every source assignment in a scratch copy of the course; copy them `into`."""
     names = sorted(p.name for p in (root / "assignments" / "source").iterdir() if p.is_dir())
@@ -185,6 +219,7 @@ def build(target: Path, root: Path | None = None) -> Path:
             shutil.copy2(source, target / source.relative_to(root))
     (target / "requirements.txt").write_text(learner_requirements(root), encoding="utf-8")
     write_jupyter_settings(target)
+    write_start_script(target)
     release_assignments(root, target / "assignments")
     m = manifest.load_manifest(root)
     (target / "README.md").write_text(LEARNER_README.format(title=m["title"], disclaimer=m["disclaimer"]),

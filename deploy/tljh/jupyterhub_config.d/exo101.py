@@ -108,8 +108,8 @@ def configure_course(c, course_id, *, config_dir, roster=None, service=None, spa
     if service is not None:
         _add(c.JupyterHub, "services", [service])
     c.Spawner.server_token_scopes = SERVER_TOKEN_SCOPES
-    # nbgrader's instructor pieces (formgrader, create assignment, course list) are hidden unless the user's
-    # group says otherwise. Cosmetic only: the service's roles and file permissions are the real boundary.
+    # nbgrader's instructor pieces (formgrader, create assignment, course list, the notebook toolbar's validate
+    # button) are hidden unless the user's group says otherwise. Cosmetic only: the service's roles and file permissions are the real boundary.
     _add(c[spawner], "environment", {"JUPYTER_CONFIG_PATH": jupyter_config_path(config_dir, "learner")})
     _add(c.Spawner, "group_overrides", {f"50-{course_id}-instructor": {
         "groups": [g["instructors"]],

@@ -135,11 +135,11 @@ def test_bad_input_still_gives_the_same_one_line_message(call, message):
 
 # ------------------------------------------------------------------------- the slider outside JupyterLab ---
 def test_static_edition_shows_each_sliders_label_and_value_as_its_readout_does():
-    from exocourse.build import static_edition
+    from exocourse.build import static_capture
 
-    page = static_edition.static_html(risk_views.sterility_explorer(contamination=0.01, units=20))
+    page = static_capture.static_html(risk_views.sterility_explorer(contamination=0.01, units=20))
     assert "Contaminated fraction of units: 0.0100" in page and "Units tested per lot: 20 units" in page
-    page = static_edition.static_html(diagnostics_views.predictive_value_explorer(0.25, 0.9, 0.8))
+    page = static_capture.static_html(diagnostics_views.predictive_value_explorer(0.25, 0.9, 0.8))
     assert "Prevalence (%): 25.00%" in page and "Specificity (%): 80.00%" in page
 
 

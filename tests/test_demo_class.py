@@ -1,7 +1,7 @@
 """The demo class end to end, once per session: one fictional learner per story of the plan (13 of the 30 that
 `make demo-class` runs) through generate → release → fetch and submit → collect → autograde (sandbox, two
 processes) → manual grades → feedback → export → completion and certificates. Every count below follows from the
-fixed plan in exocourse.instructor.demo_class.PLAN; the per-case scores (ps1 of 10: right 10, partly 4+2, wrong 0+1, died 0;
+fixed plan in exocourse.instructor.demo_plan.PLAN; the per-case scores (ps1 of 10: right 10, partly 4+2, wrong 0+1, died 0;
 ps2 of 14: 14, 7+2, 0+1, hostile 7+1; ps3 of 17: 17, 7+2, 0+1, pending 14; ps4 of 17: 17, 6+4, 1+2, hostile
 6+2) give the means."""
 
@@ -14,11 +14,11 @@ import pytest
 from conftest import ROOT
 
 from exocourse.build.learner_edition import find_leaks
-from exocourse.instructor import demo_class
+from exocourse.instructor import demo_class, demo_plan
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_class")]
 SANDBOX = "1"  # grading fails closed: the sandbox is required (make test installs bubblewrap)
-LEARNERS = demo_class.ONE_PER_STORY  # 1, 10, 11, 17, 19, 22–29
+LEARNERS = demo_plan.ONE_PER_STORY  # 1, 10, 11, 17, 19, 22–29
 
 # (assignment, submissions, mean score, points, flagged, waiting for a manual grade)
 EXPECTED_TABLE = [
@@ -94,7 +94,7 @@ def test_certificates_are_valid_pdfs_naming_the_learner_and_the_hours(demo):
     certificates = sorted(demo["certificates"])
     assert len(certificates) == len(COMPLETERS)
     assert {p.parent.name for p in certificates} == COMPLETERS
-    people = demo_class.roster(30)
+    people = demo_plan.roster(30)
     for path in certificates:
         assert path.read_bytes().startswith(b"%PDF-")
         text = " ".join(PdfReader(path).pages[0].extract_text().split())
@@ -158,7 +158,7 @@ def test_running_again_replaces_the_demo_folder_it_made(tmp_path):
 
 
 def test_a_class_is_numbered_from_one_or_chosen_by_story():
-    assert demo_class.numbers(3) == [1, 2, 3] and demo_class.numbers([29, 1, 1]) == [1, 29]
-    assert list(demo_class.roster([1, 29])) == ["demo01", "demo29"]
-    stories = {demo_class.PLAN[n - 1]["story"] for n in LEARNERS}
-    assert stories == {row["story"] for row in demo_class.PLAN}  # every story of the plan is in the tested class
+    assert demo_plan.numbers(3) == [1, 2, 3] and demo_plan.numbers([29, 1, 1]) == [1, 29]
+    assert list(demo_plan.roster([1, 29])) == ["demo01", "demo29"]
+    stories = {demo_plan.PLAN[n - 1]["story"] for n in LEARNERS}
+    assert stories == {row["story"] for row in demo_plan.PLAN}  # every story of the plan is in the tested class

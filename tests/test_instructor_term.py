@@ -21,7 +21,7 @@ import pytest
 
 from exocourse.grading.fixtures.simulated_class import Assignment, build_class
 from exocourse.grading.sandbox import sandbox_probe
-from exocourse.instructor import demo_class
+from exocourse.instructor import demo_plan
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("in-place")]
 
@@ -85,12 +85,12 @@ class Term:
 def notebooks_of(term: Term, assignment: str) -> dict[str, object]:
     release = nbformat.read(term.path(f"assignments/release/{assignment}/{assignment}.ipynb"), 4)
     if assignment == "evaluation":
-        return {"alice": demo_class._evaluation_notebook(release, 10),  # attests 12 hours
-                "bob": demo_class._evaluation_notebook(release, 1),  # attests 7.5 hours
+        return {"alice": demo_plan.evaluation_notebook(release, 10),  # attests 12 hours
+                "bob": demo_plan.evaluation_notebook(release, 1),  # attests 7.5 hours
                 "carol": release}
     a = term.source(assignment)
-    notebooks = {"alice": demo_class._fill_written(a.answered(a.tests), demo_class.WRITTEN["right"]),
-                 "bob": demo_class._fill_written(a.answered(a.tests[::2]), demo_class.WRITTEN["partly"]),
+    notebooks = {"alice": demo_plan.fill_written(a.answered(a.tests), demo_plan.WRITTEN["right"]),
+                 "bob": demo_plan.fill_written(a.answered(a.tests[::2]), demo_plan.WRITTEN["partly"]),
                  "carol": release}
     if assignment == "ps2":
         notebooks["carol"] = patching_learner(term).notebook
@@ -249,7 +249,7 @@ def test_the_whole_term(term):
 
     # ---- re-submissions: alice changes a written answer; carol hands in another patching notebook
     a = term.source("ps1")
-    changed = demo_class._fill_written(a.answered(a.tests), demo_class.WRITTEN["right"] + " Revised.")
+    changed = demo_plan.fill_written(a.answered(a.tests), demo_plan.WRITTEN["right"] + " Revised.")
     carol_again = notebooks_of(term, "ps2")["carol"]
     carol_again.cells.append(nbformat.v4.new_markdown_cell("Second try."))
     term.hand_in("ps1", {"alice": changed}, when("ps1", 40), force=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -146,14 +147,20 @@ def report(term: Term) -> dict[str, dict]:
         return {row["learner_id"]: row for row in csv.DictReader(handle)}
 
 
+# bob's id or surname, not three letters inside a word or a random hex id ("…669cb" + "objectives_text")
+BOB = re.compile(rb"(?<![a-z0-9])bob(?![a-z])|okonkwo")
+
+
 def mentions_bob(path: Path) -> bool:
-    """Whether a file holds "bob" (inside a zip: in a member's name or content; compressed bytes say nothing)."""
+    """Whether a file holds bob's id or name (inside a zip: in a member's name or content; compressed bytes say
+    nothing)."""
     if not path.is_file():
         return False
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as bundle:
-            return any("bob" in name.lower() or b"bob" in bundle.read(name).lower() for name in bundle.namelist())
-    return b"bob" in path.read_bytes().lower()
+            return any(BOB.search(name.lower().encode()) or BOB.search(bundle.read(name).lower())
+                       for name in bundle.namelist())
+    return BOB.search(path.read_bytes().lower()) is not None
 
 
 def certificate_text(term: Term, learner: str) -> str:
@@ -177,7 +184,7 @@ def test_the_whole_term(term):
         collected = term.hand_in(assignment, notebooks_of(term, assignment), when(assignment))
         assert "filed 3 notebook" in collected, collected
         graded = term.make("autograde", f"ASSIGNMENT={assignment}")
-        assert warnings_in(graded) == [], assignment
+        assert warnings_in(graded) == [], (assignment, graded.stdout[-3000:] + graded.stderr[-5000:])
         flagged = term.make("integrity", f"ASSIGNMENT={assignment}", ok=False)
         if assignment == "ps2":  # only carol's patching notebook; no honest learner is ever flagged
             assert flagged.returncode != 0
@@ -196,7 +203,7 @@ def test_the_whole_term(term):
         hand = hand_grade(term, assignment)
         totals[assignment] = hand
         feedback = term.nbgrader("generate_feedback", assignment)
-        assert warnings_in(feedback) == [], assignment
+        assert warnings_in(feedback) == [], (assignment, feedback.stdout[-3000:] + feedback.stderr[-5000:])
         term.make("feedback-archive", f"ASSIGNMENT={assignment}")
         for learner in NAMES:
             with zipfile.ZipFile(term.path(f"grading/feedback-archive/{assignment}/{learner}_{assignment}_feedback.zip")) as z:
@@ -285,7 +292,7 @@ def test_the_whole_term(term):
     evaluations_before = term.path("grading/evaluation_summary.md").read_text(encoding="utf-8")
     gone = term.make("forget-learner", "LEARNER=bob", "YES=1").stdout
     assert "grading/backups/" in gone and "evaluation_summary" in gone
-    assert [p for p in term.path("grading").rglob("*") if "bob" in p.name.lower() or mentions_bob(p)] == []
+    assert [p for p in term.path("grading").rglob("*") if BOB.search(p.name.lower().encode()) or mentions_bob(p)] == []
     assert term.path("grading/evaluation_summary.md").read_text(encoding="utf-8") != evaluations_before
     with gradebook(term) as gb:
         assert sorted(s.id for s in gb.students) == ["alice", "carol"]

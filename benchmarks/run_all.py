@@ -89,14 +89,12 @@ def widget_callbacks() -> None:
 
 
 def autograde_cost() -> None:
+    from exocourse.grading import batch
     from exocourse.grading.env import with_python_on_path
 
     print("\n## Autograde cost per submission (nbgrader CLI, 5 s cell timeout), in one run")
     with tempfile.TemporaryDirectory(prefix="bench-course-") as scratch:
-        course = Path(scratch)
-        for item in ["course.yml", "course.d", "nbgrader_config.py", "assignments/source"]:
-            (course / item).parent.mkdir(parents=True, exist_ok=True)
-            (shutil.copytree if (ROOT / item).is_dir() else shutil.copy2)(ROOT / item, course / item)
+        course = batch.scratch_course(ROOT, Path(scratch))
         floor = course / "assignments/source/floor"
         floor.mkdir()
         nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]), floor / "floor.ipynb")

@@ -40,6 +40,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from exocourse.grading import batch
+
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = Path(os.environ.get("EXOCOURSE_HUB_PREFIX", "/opt/exocourse-hub"))
 COURSE = "exo101"
@@ -202,10 +204,7 @@ def hub():
             os.chmod(folder, mode)
         # The grader's course folder: the instructor repository (private), owned by the grader account.
         course_dir = Path(pwd.getpwnam(GRADER).pw_dir) / COURSE
-        for item in ["course.yml", "course.d", "nbgrader_config.py", "assignments/source", "data"]:
-            (course_dir / item).parent.mkdir(parents=True, exist_ok=True)
-            copy = shutil.copytree if (ROOT / item).is_dir() else shutil.copy2
-            copy(ROOT / item, course_dir / item)
+        batch.scratch_course(ROOT, course_dir)
         subprocess.run(["chown", "-R", f"{GRADER}:{GRADER}", str(course_dir)], check=True)
 
         port = free_port()

@@ -15,6 +15,7 @@ import pytest
 from conftest import ROOT
 
 from exocourse.build.learner_edition import find_leaks, secrets_of
+from exocourse.grading import batch
 from exocourse.grading.env import with_python_on_path
 
 pytestmark = pytest.mark.xdist_group("nbgrader")
@@ -104,10 +105,7 @@ def course(tmp_path_factory):
     from nbgrader.apps import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
-    root = tmp_path_factory.mktemp("course")
-    for item in ["course.yml", "course.d", "nbgrader_config.py", "assignments/source"]:
-        (root / item).parent.mkdir(parents=True, exist_ok=True)
-        (shutil.copytree if (ROOT / item).is_dir() else shutil.copy2)(ROOT / item, root / item)
+    root = batch.scratch_course(ROOT, tmp_path_factory.mktemp("course"))
     os.environ["EXOCOURSE_CELL_TIMEOUT"] = "10"  # ps4 loads a reading-grade dictionary (1–4 s when busy)
     os.environ["PATH"] = with_python_on_path(dict(os.environ))["PATH"]
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()

@@ -134,6 +134,15 @@ class Piece:
         self.expect_change(before, what, via)
 
 
+def _checked_soon(radio, timeout_ms: int = 2_000) -> bool:
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        if radio.is_checked():
+            return True
+        radio.page.wait_for_timeout(50)
+    return False
+
+
 def _self_check(page: LessonPage, piece, index: int) -> None:
     radios = piece.locator(".widget-radio-box input[type=radio]")
     button = piece.locator("button", has_text="Check my answer")
@@ -167,8 +176,16 @@ def _self_check(page: LessonPage, piece, index: int) -> None:
         tab_to_button_and_press_enter()
         after = page.wait_changed(piece, before, f"self-check {index} (keyboard, option A)")
     assert after["text"].strip().startswith(("✔", "✘")), after["text"]
-    # Mouse: click another option's label, then the button: the feedback changes.
-    radios.nth(radios.count() - 1).locator("xpath=..").click()
+    # Mouse: click another option's label, then the button: the feedback changes. The feedback just drawn can
+    # still move the layout under a busy machine, so wait for the piece to settle and confirm the click chose the
+    # option before pressing the button (CI once pressed it with option B still chosen).
+    page.settle(piece)
+    last = radios.nth(radios.count() - 1)
+    for _ in range(3):
+        last.locator("xpath=..").click()
+        if _checked_soon(last):
+            break
+    assert last.is_checked(), f"self-check {index}: clicking the last option's label did not choose it"
     button.click()
     again = page.wait_changed(piece, after, f"self-check {index} (mouse)")
     assert again["text"].strip().startswith(("✔", "✘")), again["text"]

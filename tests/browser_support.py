@@ -202,12 +202,33 @@ def _stop_server(lab: Lab, process: subprocess.Popen) -> None:
                 process.wait(timeout=10)
 
 
+_DRIVER: dict = {"users": 0, "manager": None, "playwright": None}
+
+
+@contextlib.contextmanager
+def _playwright():
+    """The process's one Playwright driver, started by its first user and stopped after its last. Playwright's
+    sync API cannot start a second driver while one runs in the same thread: the browser tests' session-long
+    Chromium and a later test's own Chromium on the same xdist worker must share it."""
+    from playwright.sync_api import sync_playwright
+
+    if _DRIVER["users"] == 0:
+        _DRIVER["manager"] = sync_playwright()
+        _DRIVER["playwright"] = _DRIVER["manager"].__enter__()
+    _DRIVER["users"] += 1
+    try:
+        yield _DRIVER["playwright"]
+    finally:
+        _DRIVER["users"] -= 1
+        if _DRIVER["users"] == 0:
+            _DRIVER["manager"].__exit__(None, None, None)
+            _DRIVER["manager"] = _DRIVER["playwright"] = None
+
+
 @contextlib.contextmanager
 def chromium_context(viewport: dict | None = None):
     """A Playwright browser context on Debian's Chromium with a fresh profile."""
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory(prefix="exocourse-chromium-") as profile, sync_playwright() as playwright:
+    with tempfile.TemporaryDirectory(prefix="exocourse-chromium-") as profile, _playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
             viewport=viewport or VIEWPORT, locale="en-US", reduced_motion="reduce")

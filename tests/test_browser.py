@@ -17,6 +17,7 @@ from browser_support import (
     WIDGET_VIEW_MIME,
     LessonPage,
     check_content,
+    chromium_context,
     lesson_files,
     median_ms,
     skip_marker,
@@ -380,3 +381,15 @@ def test_full_page_screenshot(lesson):
     lesson.timings["screenshot_s"] = time.monotonic() - start
     assert path.stat().st_size > 20_000
     assert lesson.error_outputs() == []  # nothing the interactions did raised an error
+
+
+def test_another_chromium_starts_while_the_lessons_browser_is_open(lesson_pool):
+    """A test on the same xdist worker (the learner edition's browser test, say) opens its own Chromium while the
+    lessons' session-long one still runs: both use the process's one Playwright driver. A second driver in the
+    same thread fails ("Playwright Sync API inside the asyncio loop"), as it did when the scheduler put the two
+    groups on one worker."""
+    with chromium_context() as context:
+        page = context.new_page()
+        page.set_content("<main><p>second browser</p></main>")
+        assert page.inner_text("p") == "second browser"
+

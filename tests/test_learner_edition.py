@@ -32,6 +32,18 @@ def test_edition_has_lessons_data_package_and_released_assignments_but_no_source
     assert not list(edition.rglob("_drafts")) and not list(edition.rglob("tests"))
 
 
+def test_every_assignment_is_released_as_nbgrader_releases_it_alone(edition, released, tmp_path):
+    """The edition generates all assignments in one nbgrader process (an assignment-id glob); each release is what
+    `nbgrader generate_assignment <id>` makes alone: ps1 compared byte for byte with this run's own release of it."""
+    assert sorted(p.name for p in (edition / "assignments").iterdir()) == sorted(p.parent.name for p in SOURCES)
+    released(tmp_path, "ps1")
+    alone = sorted(p.relative_to(tmp_path / "assignments/release/ps1") for p in (tmp_path / "assignments/release/ps1").rglob("*"))
+    assert alone == sorted(p.relative_to(edition / "assignments/ps1") for p in (edition / "assignments/ps1").rglob("*"))
+    for relative in alone:
+        one, other = tmp_path / "assignments/release/ps1" / relative, edition / "assignments/ps1" / relative
+        assert one.is_dir() or one.read_bytes() == other.read_bytes(), relative
+
+
 def test_edition_ships_only_the_learner_part_of_the_package(edition):
     """No grading kernel, hostile cases, certificate or instructor code reaches learners."""
     shipped = sorted(str(p.relative_to(edition)) for p in (edition / "exocourse").rglob("*.py"))

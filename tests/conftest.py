@@ -24,10 +24,9 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
 # ------------------------------------------------------------------------------------ test scheduling ---
-# xdist's loadgroup hands out groups largest first by number of tests, so the in-place group (3 tests, 250–300 s
-# of one worker) started last and ran on alone at the end while the other worker sat idle (measured: the
-# suite's last 60 s at 50 % CPU). The long groups go first, longest first (seconds on one worker, measured on
-# 2026-12-06); every other scope keeps xdist's order after them.
+# xdist's loadgroup hands out groups largest first by number of tests, so the in-place group (3 tests, 260 s of
+# one worker) started at 378 s of a 640 s run and ran on after the other worker had finished. The long groups go
+# first, longest first (seconds on one worker, measured on 2026-12-06); every other scope keeps xdist's order.
 LONG_GROUPS_FIRST = ["browser", "in-place", "demo_class", "notebooks", "hostile-sandboxed_honest",
                      "hostile-sandboxed_attacks", "nbgrader", "hostile-unsandboxed"]
 

@@ -392,4 +392,3 @@ def test_another_chromium_starts_while_the_lessons_browser_is_open(lesson_pool):
         page = context.new_page()
         page.set_content("<main><p>second browser</p></main>")
         assert page.inner_text("p") == "second browser"
-

@@ -42,6 +42,19 @@ RIGHT = {"ps1": "right", "ps2": "right", "ps3": "right", "ps4": "right"}
 PARTLY = {"ps1": "partly", "ps2": "partly", "ps3": "partly", "ps4": "partly"}
 MIXED = {"ps1": "wrong", "ps2": "partly", "ps3": "right", "ps4": "partly"}
 
+# The stories that one learner each tells (learners 22–28).
+ONE_LEARNER_STORIES = {
+    22: {"ps1": "wrong", "ps2": "wrong", "ps3": "wrong", "ps4": "wrong", "pretest": 2, "posttest": 6,
+         "story": "wrong answers; fails the post-test"},
+    23: {**RIGHT, "ps3": "pending", "pretest": 12, "posttest": 23, "story": "written answer not yet graded"},
+    24: {**RIGHT, "ps2": "hostile", "pretest": 8, "posttest": 25, "story": "integrity flag open: held"},
+    25: {**RIGHT, "ps4": "hostile", "pretest": 8, "posttest": 25, "clear": "ps4",
+         "story": "integrity flag cleared by the instructor: completes"},
+    26: {**RIGHT, "ps4": "missing", "pretest": 8, "posttest": 25, "story": "never submitted ps4"},
+    27: {**RIGHT, "ps1": "dies", "pretest": 8, "posttest": 25, "story": "kernel died in ps1: flagged"},
+    28: {**RIGHT, "pretest": 8, "posttest": "missing", "evaluation": "missing", "story": "did not take the post-test"},
+}
+
 
 def _plan() -> list[dict]:
     plan = []
@@ -54,23 +67,8 @@ def _plan() -> list[dict]:
             row = {**MIXED, "pretest": 5, "posttest": 19, "story": "completes: the least passing score"}
         elif n <= 21:
             row = {**PARTLY, "pretest": 10, "posttest": 18, "story": "post-test one point below the pass mark"}
-        elif n == 22:
-            row = {"ps1": "wrong", "ps2": "wrong", "ps3": "wrong", "ps4": "wrong", "pretest": 2, "posttest": 6,
-                   "story": "wrong answers; fails the post-test"}
-        elif n == 23:
-            row = {**RIGHT, "ps3": "pending", "pretest": 12, "posttest": 23, "story": "written answer not yet graded"}
-        elif n == 24:
-            row = {**RIGHT, "ps2": "hostile", "pretest": 8, "posttest": 25, "story": "integrity flag open: held"}
-        elif n == 25:
-            row = {**RIGHT, "ps4": "hostile", "pretest": 8, "posttest": 25, "clear": "ps4",
-                   "story": "integrity flag cleared by the instructor: completes"}
-        elif n == 26:
-            row = {**RIGHT, "ps4": "missing", "pretest": 8, "posttest": 25, "story": "never submitted ps4"}
-        elif n == 27:
-            row = {**RIGHT, "ps1": "dies", "pretest": 8, "posttest": 25, "story": "kernel died in ps1: flagged"}
-        elif n == 28:
-            row = {**RIGHT, "pretest": 8, "posttest": "missing", "evaluation": "missing",
-                   "story": "did not take the post-test"}
+        elif n in ONE_LEARNER_STORIES:
+            row = dict(ONE_LEARNER_STORIES[n])
         else:
             row = {**RIGHT, "pretest": 14, "posttest": 23, "story": "completes: strong start"}
         row.setdefault("evaluation", "filled")

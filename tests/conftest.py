@@ -119,11 +119,11 @@ def shared_folder(tmp_path_factory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-def _release_key(assignment: str) -> str:
-    """A digest of what `nbgrader generate_assignment` reads: the assignment's source, the nbgrader and course
+def _release_key() -> str:
+    """A digest of what `nbgrader generate_assignment` reads: the assignments' sources, the nbgrader and course
     configuration."""
-    paths = [*(ROOT / "assignments/source" / assignment).rglob("*"), ROOT / "nbgrader_config.py",
-             ROOT / "course.yml", *(ROOT / "course.d").rglob("*")]
+    paths = [*(ROOT / "assignments/source").rglob("*"), ROOT / "nbgrader_config.py", ROOT / "course.yml",
+             *(ROOT / "course.d").rglob("*")]
     digest = hashlib.sha256()
     for path in sorted(p for p in paths if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
@@ -132,10 +132,12 @@ def _release_key(assignment: str) -> str:
 
 @pytest.fixture(scope="session")
 def released(tmp_path_factory):
-    """released(course, assignment): puts into a new scratch course (exocourse.grading.batch.scratch_course) the
-    release of `assignment` and a gradebook that knows it, as `nbgrader generate_assignment` leaves them. Each
-    release is generated once per test run, by the first xdist worker that needs it (under a file lock), and
-    copied from then on: for the tests that grade; the tests of generation itself run nbgrader every time."""
+    """released(course, *assignments): puts into a new scratch course (exocourse.grading.batch.scratch_course)
+    the release of each of `assignments` and a gradebook that knows every assignment of the course, as
+    `nbgrader generate_assignment` leaves them. Every assignment is generated once per test run, by one nbgrader
+    process (an assignment-id glob), by the first xdist worker that needs a release (under a file lock), and
+    copied from then on: for the tests that grade. The tests of generation itself run nbgrader every time, and
+    tests/test_learner_edition.py checks that a glob's release of ps1 is byte for byte ps1's release alone."""
     from filelock import FileLock
 
     from exocourse.grading import batch
@@ -143,14 +145,13 @@ def released(tmp_path_factory):
     cache = shared_folder(tmp_path_factory) / "releases"
     cache.mkdir(exist_ok=True)
 
-    def install(course: Path, assignment: str) -> None:
-        entry = cache / f"{assignment}-{_release_key(assignment)}"
+    def install(course: Path, *assignments: str) -> None:
+        entry = cache / f"every-assignment-{_release_key()}"
         with FileLock(f"{entry}.lock"):
             if not entry.exists():
                 scratch = batch.scratch_course(ROOT, Path(tempfile.mkdtemp(prefix="release-", dir=cache)))
-                batch.nbgrader(scratch, batch.environment(), "generate_assignment", assignment, "--force",
-                               check=True)
-                shutil.copytree(scratch / "assignments/release" / assignment, scratch / "made" / "release")
+                batch.nbgrader(scratch, batch.environment(), "generate_assignment", "*", "--force", check=True)
+                shutil.copytree(scratch / "assignments/release", scratch / "made" / "release")
                 shutil.copy2(scratch / "grading/gradebook.db", scratch / "made" / "gradebook.db")
                 (scratch / "made").rename(entry)
                 shutil.rmtree(scratch)
@@ -158,7 +159,8 @@ def released(tmp_path_factory):
         assert not gradebook.exists(), f"{course} has a gradebook already"
         gradebook.parent.mkdir(exist_ok=True)
         shutil.copy2(entry / "gradebook.db", gradebook)
-        shutil.copytree(entry / "release", course / "assignments/release" / assignment)
+        for assignment in assignments:
+            shutil.copytree(entry / "release" / assignment, course / "assignments/release" / assignment)
 
     return install
 

@@ -11,9 +11,9 @@ runs; every test below reads those runs.
   in the grading process itself (edited, deleted, moved, duplicated or re-pointed test cells; huge outputs, capped
   after the kernel has run) take the same code in both modes: they are graded sandboxed only.
 
-The three runs are three xdist groups, so the two workers share them. Each run copies the release of its
-assignments from conftest's `released` (one `nbgrader generate_assignment` per assignment and test run): these
-tests grade, generation is tested by tests/test_nbgrader_pipeline.py and tests/test_instructor_term.py.
+The three runs are three xdist groups, so the two workers share them. Each run grades its assignments in one
+scratch course and copies their releases from conftest's `released` (every assignment generated once per test
+run): these tests grade, generation is tested by tests/test_nbgrader_pipeline.py and tests/test_instructor_term.py.
 
 Without bubblewrap the sandboxed runs fail (make test installs it), unless EXOCOURSE_SKIP_SANDBOX=1 skips them
 knowingly (never in CI)."""
@@ -71,31 +71,35 @@ def _learners(source, release, cases):
 
 
 def _grade(tmp_path_factory, released, run):
-    """{assignment: (course, learners by id, integrity report, protected-file digests, env)} for one run."""
+    """{assignment: (course, learners by id, integrity report, protected-file digests, env)} for one run. A run
+    grades its assignments in one course, as a term does: one nbgrader autograde process per learner group and
+    one generate_feedback process for all of them (an assignment-id glob)."""
     if SANDBOX_OF[run] == "1":
         if SKIP_SANDBOX:
             pytest.skip("EXOCOURSE_SKIP_SANDBOX=1: sandboxed grading tests skipped on request (never in CI)")
         if sandbox_probe()[0] is None:
             pytest.fail(f"sandboxed grading is not possible here ({sandbox_probe()[1]}): `make test` installs "
                         "bubblewrap with apt-get; or set EXOCOURSE_SKIP_SANDBOX=1 to skip these tests knowingly")
-    results = {}
-    for assignment, cases in RUNS[run].items():
-        course = batch.scratch_course(ROOT, tmp_path_factory.mktemp(f"{run}-{assignment}"))
-        # 10 s, not 5: ps4 computes a reading grade, whose dictionary takes 1–4 s to load on a busy 2-core machine.
-        env = batch.environment(cell_timeout=10 if assignment == "ps4" else 5, sandbox=SANDBOX_OF[run])
-        released(course, assignment)
+    classes = RUNS[run]
+    course = batch.scratch_course(ROOT, tmp_path_factory.mktemp(run))
+    # 10 s, not 5, where ps4 is graded: it computes a reading grade, whose dictionary takes 1–4 s to load on a busy
+    # 2-core machine. (The cases that run into the time limit are all graded on ps1, with 5 s.)
+    env = batch.environment(cell_timeout=10 if "ps4" in classes else 5, sandbox=SANDBOX_OF[run])
+    released(course, *classes)
+    learners_of, protected = {}, [course / "course.yml", course / "data/datapackage.json"]
+    for assignment, cases in classes.items():
         source = next((course / "assignments/source" / assignment).glob("*.ipynb"))
         release = course / "assignments/release" / assignment / source.name
-        learners = {learner.learner_id: learner for learner in _learners(source, release, cases)}
-        for learner in learners.values():
+        learners_of[assignment] = {learner.learner_id: learner for learner in _learners(source, release, cases)}
+        for learner in learners_of[assignment].values():
             batch.submit(course, assignment, learner.learner_id, learner.notebook)
-        protected = [course / "course.yml", course / "data/datapackage.json",
-                     course / "grading/submitted/a_correct" / assignment / source.name]
-        before = {p: _digest(p) for p in protected}
-        batch.autograde(course, assignment, env)
-        batch.feedback(course, assignment, env)
-        results[assignment] = (course, learners, integrity.report(course, assignment), before, env)
-    return results
+        protected.append(course / "grading/submitted/a_correct" / assignment / source.name)
+    before = {p: _digest(p) for p in protected}
+    every = "*" if len(classes) > 1 else next(iter(classes))  # every assignment submitted in this course
+    batch.autograde(course, every, env)
+    batch.feedback(course, every, env)
+    return {assignment: (course, learners_of[assignment], integrity.report(course, assignment), before, env)
+            for assignment in classes}
 
 
 @pytest.fixture(scope="module")

@@ -85,7 +85,8 @@ def autograde(course: Path, assignments: str | list[str], env: dict, groups: tup
               extra: tuple[str, ...] = (), log_dir: Path | None = None, progress=None) -> float:
     """Autograde every submission of one assignment, or of several in turn, in parallel processes, one per
     learner-id glob (by default PROCESSES balanced groups of the submitted learners); each process goes on to
-    the next assignment without waiting for the others. Returns the seconds taken.
+    the next assignment without waiting for the others. Returns the seconds taken. An assignment id may be a glob,
+    as nbgrader's own are ("*": every assignment with submissions, graded by the same process).
     With `log_dir`, process N writes its output to log_dir/autograde-worker-N.log; `progress()`, if given, is
     called every PROGRESS_EVERY seconds while they run.
     Refuses (SystemExit with the explanation) where the sandbox is wanted but does not work: fails closed."""
@@ -121,4 +122,5 @@ def autograde(course: Path, assignments: str | list[str], env: dict, groups: tup
 
 
 def feedback(course: Path, assignment: str, env: dict) -> None:
+    """Feedback for every graded submission of `assignment` (an id or a glob), in one nbgrader process."""
     nbgrader(course, env, "generate_feedback", assignment, "--force")

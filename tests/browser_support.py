@@ -241,6 +241,11 @@ def chromium_context(viewport: dict | None = None):
 
 # ------------------------------------------------------------------------------------- a lesson in Lab ---
 _PANEL = "window.jupyterapp.shell.currentWidget"
+# A plotly figure that shows data: SVG traces, or WebGL traces (the 1,000-patient picture of lesson 02) drawn on
+# a canvas. (Waiting for SVG traces alone kept every run waiting TRACES_MS on that picture.)
+_HAS_TRACES_JS = """(p => p.querySelector('svg.main-svg .trace') ||
+    (p.querySelector('canvas') && (p._fullData || []).some(
+        t => t.type.endsWith('gl') && t.visible !== false && (t._length || 0) > 0)))"""
 
 # Injected before the lesson page loads: as soon as the notebook is open and its kernel idle, run every cell with
 # JupyterLab's own command (what Run > Run All Cells does). The page does this by itself, so the next lesson can
@@ -361,8 +366,8 @@ class LessonPage:
 
         try:
             self.page.wait_for_function(
-                """() => [...document.querySelectorAll('.jp-Notebook .js-plotly-plot')]
-                    .every(p => p.querySelector('svg.main-svg .trace'))""", timeout=TRACES_MS)
+                f"""() => [...document.querySelectorAll('.jp-Notebook .js-plotly-plot')]
+                    .every({_HAS_TRACES_JS})""", timeout=TRACES_MS)
         except PlaywrightTimeout:
             pass
 
@@ -415,14 +420,10 @@ class LessonPage:
 
     def figures(self) -> dict:
         return self.page.evaluate(
-            """() => { const plots = [...document.querySelectorAll('.jp-Notebook .js-plotly-plot')];
-                return {total: plots.length,
+            f"""() => {{ const plots = [...document.querySelectorAll('.jp-Notebook .js-plotly-plot')];
+                return {{total: plots.length,
                         drawn: plots.filter(p => p.querySelector('svg.main-svg')).length,
-                        // SVG traces, or WebGL traces (the 1,000-patient picture) drawn on a canvas with data
-                        with_traces: plots.filter(p => p.querySelector('svg.main-svg .trace') ||
-                            (p.querySelector('canvas') && (p._fullData || []).some(
-                                t => t.type.endsWith('gl') && t.visible !== false && (t._length || 0) > 0))
-                        ).length}; }""")
+                        with_traces: plots.filter({_HAS_TRACES_JS}).length}}; }}""")
 
     def clipped_text(self) -> list[str]:
         """Text in widget outputs that is cut off (ellipsis) or pushes its box into horizontal scrolling:

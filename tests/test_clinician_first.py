@@ -13,7 +13,7 @@ import re
 
 import nbformat
 import pytest
-from conftest import ROOT, lesson_files
+from conftest import NOTEBOOKS_GROUP, ROOT, lesson_files
 
 from exocourse import data, manifest
 from exocourse.build import glossary
@@ -23,6 +23,9 @@ lesson_words = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(lesson_words)
 
 LESSONS = lesson_files()
+# The tests that read executed lessons share conftest's one execution of each lesson with tests/test_notebooks.py
+# (xdist runs a group on one worker; elsewhere the lessons would run a second time).
+SHARES_EXECUTED_LESSONS = pytest.mark.xdist_group(NOTEBOOKS_GROUP)
 
 
 def _markdown(path) -> list[str]:
@@ -42,6 +45,7 @@ def _section(path, heading: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- the budget ---
+@SHARES_EXECUTED_LESSONS
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_core_path_is_at_most_2000_words_including_what_widgets_show_first(path, executed_lessons):
     nb = executed_lessons(path.stem)
@@ -52,6 +56,7 @@ def test_core_path_is_at_most_2000_words_including_what_widgets_show_first(path,
         f"move depth into <details><summary>Go deeper: …</summary> sections")
 
 
+@SHARES_EXECUTED_LESSONS
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_minutes_are_reading_time_at_200_words_a_minute_plus_activities(path, executed_lessons):
     nb = executed_lessons(path.stem)

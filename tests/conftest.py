@@ -27,8 +27,10 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 # xdist's loadgroup hands out groups largest first by number of tests, so the in-place group (3 tests, 260 s of
 # one worker) started at 378 s of a 640 s run and ran on after the other worker had finished. The long groups go
 # first, longest first (seconds on one worker, measured on 2026-12-06); every other scope keeps xdist's order.
-LONG_GROUPS_FIRST = ["browser", "in-place", "demo_class", "notebooks", "hostile-sandboxed_honest",
-                     "hostile-sandboxed_attacks", "nbgrader", "hostile-unsandboxed"]
+# The real-hub test (CI, or EXOCOURSE_HUB_TEST=1) is one ungrouped test of ~25-30 s: its scope is its node id.
+LONG_GROUPS_FIRST = ["browser", "in-place", "demo_class", "notebooks", "hostile-sandboxed_attacks",
+                     "hostile-unsandboxed", "nbgrader", "hostile-sandboxed_honest",
+                     "tests/test_hub.py::test_course_on_a_real_hub"]
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -26,8 +26,10 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 # ------------------------------------------------------------------------------------ test scheduling ---
 # xdist's loadgroup hands out groups largest first by number of tests, so the in-place group (3 tests, 260 s of
 # one worker) started at 378 s of a 640 s run and ran on after the other worker had finished. The long groups go
-# first, longest first (seconds on one worker, measured on 2026-12-06); every other scope keeps xdist's order.
-# The real-hub test (CI, or EXOCOURSE_HUB_TEST=1) is one ungrouped test of ~25-30 s: its scope is its node id.
+# first, in this order (worker-seconds measured on 2026-12-06: in-place 250, browser 200, demo class 150, then
+# 35-75 each; the first two start together on the two workers; notebooks comes early because in CI it also holds
+# the ~60 s learner-environment test); every other scope keeps xdist's order. The real-hub test (CI, or
+# EXOCOURSE_HUB_TEST=1) is one ungrouped test of ~25-30 s: its scope is its node id.
 LONG_GROUPS_FIRST = ["browser", "in-place", "demo_class", "notebooks", "hostile-sandboxed_attacks",
                      "hostile-unsandboxed", "nbgrader", "hostile-sandboxed_honest",
                      "tests/test_hub.py::test_course_on_a_real_hub"]

@@ -24,13 +24,22 @@ help:  ## list the commands
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The packages go into .venv with uv, which pip installs first: the same pinned versions as pip, compiled as pip
+# compiles them (the grading sandbox mounts .venv read-only), in about a third of the time (a fresh install 42 s →
+# 14 s here). uv reads a package mirror from UV_DEFAULT_INDEX, not from pip.conf; if uv cannot install, pip does.
+UV := uv==0.13.9
+install = echo "Installing the packages of $(1) into $(VENV) (uv) …"; \
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r $(1) || { \
+	echo "uv could not install $(1) (a package mirror set only in pip.conf?); installing with pip instead." >&2; \
+	$(BIN)/python -m pip install --quiet -r $(1); }
+
 $(VENV)/.runtime-installed: $(BIN)/python requirements.txt pyproject.toml
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip "$(UV)"
+	@$(call install,requirements.txt)
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@$(call install,requirements-dev.txt)
 	touch $@
 
 lab: $(VENV)/.runtime-installed  ## install what is missing, then open JupyterLab on the start page

@@ -8,8 +8,11 @@ import pytest
 from exocourse import errors
 from exocourse.lessons import biology, claims, consent, diagnostics, regulation, risk, therapeutics, ui
 from exocourse.lessons.slider import IntSlider, Slider
+from exocourse.lessons.views import biology as biology_views
 from exocourse.lessons.views import diagnostics as diagnostics_views
 from exocourse.lessons.views import risk as risk_views
+from exocourse.lessons.views import therapeutics as therapeutics_views
+from exocourse.lessons.views import timeline as timeline_views
 
 TOPICS = [biology, claims, consent, diagnostics, regulation, risk, therapeutics]
 
@@ -108,6 +111,37 @@ def test_a_view_given_update_redraws_when_any_control_changes_and_once_at_the_st
     box.update()
     assert drawn[-1] == (2, "y") and len(drawn) == 4
     assert not hasattr(ui.view([amount], {"amount": amount}), "update")
+
+
+FIGURE_VIEWS = {
+    "nta_explorer": lambda: biology_views.nta_explorer(),
+    "predictive_value_explorer": lambda: diagnostics_views.predictive_value_explorer(),
+    "cutpoint_explorer": lambda: diagnostics_views.cutpoint_explorer(),
+    "zero_events_explorer": lambda: risk_views.zero_events_explorer(),
+    "sterility_explorer": lambda: risk_views.sterility_explorer(),
+    "risk_matrix": lambda: risk_views.risk_matrix(),
+    "trial_phase_explorer": lambda: therapeutics_views.trial_phase_explorer(),
+    "development_path_explorer": lambda: therapeutics_views.development_path_explorer(),
+    "risk_timeline": lambda: timeline_views.timeline_view("risk_events", "Harms"),
+    "regulation_timeline": lambda: timeline_views.timeline_view("regulation_events", "Milestones", detail_field="event"),
+}
+
+
+@pytest.mark.parametrize("make", FIGURE_VIEWS.values(), ids=FIGURE_VIEWS.keys())
+def test_a_figure_in_a_view_reaches_the_browser_whole_not_only_as_edits(make):
+    """The state a browser receives for each figure carries every trace and the layout as they are now, so the
+    figure is drawn in full even when plotly's browser script loads after the edits that built it."""
+    view = make()
+    assert view.figures
+    for name, figure in view.figures.items():
+        state = figure.get_state()
+        assert len(state["_widget_data"]) == len(figure.data) > 0, name
+        for sent, trace in zip(state["_widget_data"], figure.data, strict=True):
+            assert sent["type"] == trace.type and sent.get("uid") == trace.uid, name
+            for axis in ("x", "y"):
+                if axis in sent:
+                    assert list(sent[axis]) == list(getattr(trace, axis)), (name, axis)
+        assert state["_widget_layout"].get("title") == figure.layout.to_plotly_json().get("title"), name
 
 
 # ------------------------------------------------------------------------------------------ one InputError ---

@@ -421,9 +421,13 @@ class LessonPage:
     def figures(self) -> dict:
         return self.page.evaluate(
             f"""() => {{ const plots = [...document.querySelectorAll('.jp-Notebook .js-plotly-plot')];
+                const blank = plots.filter(p => !({_HAS_TRACES_JS})(p));
                 return {{total: plots.length,
                         drawn: plots.filter(p => p.querySelector('svg.main-svg')).length,
-                        with_traces: plots.filter({_HAS_TRACES_JS}).length}}; }}""")
+                        with_traces: plots.length - blank.length,
+                        // what a figure without traces holds (the failure message shows it)
+                        blank: blank.map(p => ({{traces: (p.data || []).map(t => t.type), drawn: (p._fullData || []).length,
+                                                size: [p.clientWidth, p.clientHeight], shown: p.checkVisibility()}}))}}; }}""")
 
     def clipped_text(self) -> list[str]:
         """Text in widget outputs that is cut off (ellipsis) or pushes its box into horizontal scrolling:

@@ -84,7 +84,7 @@ def test_every_plotly_figure_renders_with_its_traces(lesson):
     assert figures["total"] == expected, f"{lesson.name}: expected {expected} figures, found {figures}"
     assert figures["drawn"] == figures["total"], f"{lesson.name}: a figure has no SVG: {figures}"
     blank = figures["total"] - figures["with_traces"]
-    check_content("figure-traces", lesson.lesson.stem, [f"{blank} figure(s) without data"] if blank else [])
+    check_content("figure-traces", lesson.lesson.stem, [f"{blank} figure(s) without data: {figures['blank']}"] if blank else [])
 
 
 # ------------------------------------------------------------------------------------- the interactions ---

@@ -18,7 +18,7 @@ ALLOWED = {"core": {"core"}, "lessons": {"core", "lessons"}, "grading": {"core",
 # The lessons wing's models (exocourse/lessons/<topic>.py) are pure: data, calculations and text. Their widgets are in
 # exocourse/lessons/views/, built with the toolkit files; only those import a widget library.
 WIDGET_LIBRARIES = {"ipywidgets", "plotly", "anywidget", "IPython"}
-LESSONS_TOOLKIT = {"plots.py", "ui.py", "slider.py"}
+LESSONS_TOOLKIT = {"plots.py", "ui.py", "slider.py", "figure.py"}
 
 
 def part_of(module: str) -> str:

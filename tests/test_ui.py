@@ -7,6 +7,7 @@ import pytest
 
 from exocourse import errors
 from exocourse.lessons import biology, claims, consent, diagnostics, regulation, risk, therapeutics, ui
+from exocourse.lessons.figure import Figure
 from exocourse.lessons.slider import IntSlider, Slider
 from exocourse.lessons.views import biology as biology_views
 from exocourse.lessons.views import diagnostics as diagnostics_views
@@ -134,6 +135,7 @@ def test_a_figure_in_a_view_reaches_the_browser_whole_not_only_as_edits(make):
     view = make()
     assert view.figures
     for name, figure in view.figures.items():
+        assert isinstance(figure, Figure), name  # plotly's script loads once per page (exocourse/lessons/figure.py)
         state = figure.get_state()
         assert len(state["_widget_data"]) == len(figure.data) > 0, name
         for sent, trace in zip(state["_widget_data"], figure.data, strict=True):

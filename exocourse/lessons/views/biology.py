@@ -26,15 +26,15 @@ def _outcome_table(outcome: SeparationOutcome) -> list[tuple]:
 def nta_explorer(method: str = "sec"):
     """Widget: choose a separation method and see the synthetic NTA size distribution, yield and purity."""
     import ipywidgets as w
-    import plotly.graph_objects as go
 
     from exocourse.lessons import plots, ui
+    from exocourse.lessons.figure import Figure
 
     plots.register_template()
     methods = separation_methods()
     menu = ui.choice("Separation method", [(m["label"], m["method"]) for m in methods], method, menu=True,
                      width="auto")
-    histogram = go.FigureWidget(layout={
+    histogram = Figure(layout={
         "title": "Synthetic NTA size distribution", "barmode": "stack", "height": 380,
         "xaxis": {"title": "Particle diameter (nm)", "range": [0, 600]},
         "yaxis": {"title": "Particles per mL (×10⁸)"},
@@ -43,7 +43,7 @@ def nta_explorer(method: str = "sec"):
     histogram.add_bar(name="Other particles (lipoproteins, protein aggregates)",
                       marker={"color": plots.PALETTE["ochre"], "pattern": {"shape": "/"}})
     outcomes = [separation_outcome(m["method"]) for m in methods]
-    tradeoff = go.FigureWidget(layout={
+    tradeoff = Figure(layout={
         "title": "Yield against purity (synthetic)", "height": 380, "showlegend": False,
         "xaxis": {"title": "Yield: EVs recovered (%)", "range": [0, 105]},
         "yaxis": {"title": "Purity: EV share of particles (%)", "range": [0, 105]}})

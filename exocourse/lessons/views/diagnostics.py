@@ -45,9 +45,9 @@ def _percent(value: float) -> str:
 def predictive_value_explorer(prevalence: float = 0.10, sensitivity: float = 0.90, specificity: float = 0.80):
     """Widget: three sliders → PPV, NPV, likelihood ratios and a picture of 1,000 patients."""
     import ipywidgets as w
-    import plotly.graph_objects as go
 
     from exocourse.lessons import plots, ui
+    from exocourse.lessons.figure import Figure
 
     plots.register_template()
     sliders = {
@@ -63,7 +63,7 @@ def predictive_value_explorer(prevalence: float = 0.10, sensitivity: float = 0.9
     groups = list(SYMBOLS)
     steps = [[edge, colours[group]] for i, group in enumerate(groups)
              for edge in (i / len(groups), (i + 1) / len(groups))]
-    figure = go.FigureWidget(layout={
+    figure = Figure(layout={
         "title": "1,000 patients tested", "height": 430, "width": 560, "showlegend": False,
         "xaxis": {"visible": False, "range": [-1, 40]},
         "yaxis": {"visible": False, "scaleanchor": "x", "range": [-PATIENTS // 40, 1]},
@@ -107,9 +107,9 @@ def predictive_value_explorer(prevalence: float = 0.10, sensitivity: float = 0.9
 def cutpoint_explorer(cutpoint: float | None = None):
     """Widget: move the cut-point on the synthetic biomarker and see the 2×2 table, the trade-off and the ROC."""
     import ipywidgets as w
-    import plotly.graph_objects as go
 
     from exocourse.lessons import plots, ui
+    from exocourse.lessons.figure import Figure
 
     plots.register_template()
     scores, outcomes = biomarker_data()
@@ -118,7 +118,7 @@ def cutpoint_explorer(cutpoint: float | None = None):
                        high, 0.5, width="480px")
     roc = roc_points(scores, outcomes)
     auc = area_under_curve(scores, outcomes)
-    histogram = go.FigureWidget(layout={
+    histogram = Figure(layout={
         "title": "Synthetic biomarker scores", "barmode": "overlay", "height": 360, "width": 520,
         "xaxis": {"title": "Biomarker score (synthetic units)"}, "yaxis": {"title": "Number of patients"},
         "legend": {"orientation": "h", "y": -0.3}})
@@ -127,7 +127,7 @@ def cutpoint_explorer(cutpoint: float | None = None):
     histogram.add_histogram(x=[s for s, o in zip(scores, outcomes, strict=True) if o == 1], name="with the condition",
                             opacity=0.6, marker={"color": plots.PALETTE["vermillion"], "pattern": {"shape": "/"}},
                             xbins={"size": 2})
-    curve = go.FigureWidget(layout={
+    curve = Figure(layout={
         "title": f"ROC curve (AUC {auc:.2f})", "height": 360, "width": 420, "showlegend": False,
         "xaxis": {"title": "1 − specificity", "range": [0, 1]},
         "yaxis": {"title": "Sensitivity", "range": [0, 1.02]}})

@@ -16,16 +16,16 @@ from exocourse.lessons.risk import (
 def zero_events_explorer(n: int = 300):
     """Widget: patients followed with no reported harm → the upper bound on the true rate (rule of three, exact)."""
     import ipywidgets as w
-    import plotly.graph_objects as go
 
     from exocourse.lessons import plots, ui
+    from exocourse.lessons.figure import Figure
 
     plots.register_template()
     slider = ui.slider("Patients followed, no events", n, 10, 10000, 10, unit="patients", width="520px")
     target = ui.labelled(w.BoundedIntText, "Risk to rule out: 1 in", value=1000, min=2, max=1_000_000,
                          layout=w.Layout(width="260px"))
     grid = [10, 20, 50, 100, 200, 300, 500, 1000, 2000, 3000, 5000, 10000]
-    figure = go.FigureWidget(layout={
+    figure = Figure(layout={
         "title": "Upper 95% bound on the true event rate after zero events", "height": 380, "width": 640,
         "xaxis": {"title": "Patients followed with no events", "type": "log"},
         "yaxis": {"title": "Upper bound on the rate (per patient)", "type": "log"}})
@@ -56,16 +56,16 @@ def zero_events_explorer(n: int = 300):
 def sterility_explorer(contamination: float = 0.01, units: int = 20):
     """Widget: contaminated fraction and units tested per lot → the chance a contaminated lot passes."""
     import ipywidgets as w
-    import plotly.graph_objects as go
 
     from exocourse.lessons import plots, ui
+    from exocourse.lessons.figure import Figure
 
     plots.register_template()
     fraction = ui.slider("Contaminated fraction of units", contamination, -4, -0.3, 0.05, base=10,
                          readout_format=".4f", width="520px")
     tested = ui.slider("Units tested per lot", units, 1, 200, unit="units", width="520px")
     ks = list(range(1, 201))
-    figure = go.FigureWidget(layout={
+    figure = Figure(layout={
         "title": "Chance that a contaminated lot passes sterility testing", "height": 380, "width": 640,
         "xaxis": {"title": "Units tested per lot"}, "yaxis": {"title": "Probability the lot passes", "range": [0, 1.02]}})
     figure.add_scatter(x=ks, mode="lines", name="probability of passing")
@@ -95,9 +95,9 @@ def risk_matrix():
     import html
 
     import ipywidgets as w
-    import plotly.graph_objects as go
 
     from exocourse.lessons import plots, ui
+    from exocourse.lessons.figure import Figure
 
     plots.register_template()
     table = {row["risk"]: row for row in risks()}
@@ -106,7 +106,7 @@ def risk_matrix():
     severity = ui.slider("Your severity (1–5)", 3, 1, 5)
     place = ui.button("Place and compare", "Place this risk on the matrix and see the evidence")
     placed: dict[str, tuple[int, int]] = {}
-    figure = go.FigureWidget(layout={
+    figure = Figure(layout={
         "title": "Likelihood × severity", "height": 460, "width": 560, "showlegend": True,
         "margin": {"l": 80, "r": 20, "t": 60, "b": 130},  # room for the x-axis title and the legend below it
         "xaxis": {"title": "Likelihood (1 rare – 5 frequent)", "range": [0.5, 5.5], "dtick": 1},

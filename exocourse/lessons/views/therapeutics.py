@@ -25,15 +25,15 @@ def _status_symbol(status: str) -> str:
 def trial_phase_explorer():
     """Widget: choose a product type and see how far each named program has got, with its source."""
     import ipywidgets as w
-    import plotly.graph_objects as go
 
     from exocourse.lessons import plots, ui
+    from exocourse.lessons.figure import Figure
 
     plots.register_template()
     as_of = approval_as_of()
     kinds = ["All", *sorted({row["product_type"] for row in programs()})]
     menu = ui.choice("Product type", kinds, "All", menu=True)
-    figure = go.FigureWidget(layout={
+    figure = Figure(layout={
         "title": "How far named EV therapeutics have got", "height": 420, "width": 760, "showlegend": False,
         "xaxis": {"title": "Furthest development stage", "range": [-0.5, 4.5], "tickvals": list(range(5)),
                   "ticktext": PHASES},
@@ -66,14 +66,14 @@ def trial_phase_explorer():
 def development_path_explorer(candidates: int = 100):
     """Widget: of N candidates entering phase 1, how many would be approved at published success rates?"""
     import ipywidgets as w
-    import plotly.graph_objects as go
 
     from exocourse.lessons import plots, ui
+    from exocourse.lessons.figure import Figure
 
     plots.register_template()
     rates = success_rates()
     slider = ui.slider("Candidates entering phase 1", candidates, 10, 1000, 10, unit="candidates", width="480px")
-    figure = go.FigureWidget(layout={
+    figure = Figure(layout={
         "title": "Expected approvals (all drugs; published averages)", "height": 380, "width": 640,
         "barmode": "group", "xaxis": {"title": "Stage"}, "yaxis": {"title": "Number of candidates"},
         "legend": {"orientation": "h", "y": -0.25}})

@@ -29,15 +29,15 @@ class _Readout:
 def timeline_view(table: str, title: str, detail_field: str = "what_happened"):
     """Widget: the events of `table` on a time axis; the menu highlights one and shows its details and source."""
     import ipywidgets as w
-    import plotly.graph_objects as go
 
     from exocourse.lessons import plots, ui
+    from exocourse.lessons.figure import Figure
 
     plots.register_template()
     rows = events(table)
     labels = [f"{n}. {short_label(row)}" for n, row in enumerate(rows, 1)]
     menu = ui.choice("Event", [(label, n) for n, label in enumerate(labels)], 0, menu=True, width="640px")
-    figure = go.FigureWidget(layout={
+    figure = Figure(layout={
         "title": title, "height": 330, "width": 760, "showlegend": False,
         "xaxis": {"title": "Date", "type": "date"}, "yaxis": {"visible": False, "range": [-1, 1.6]}})
     figure.add_scatter(x=[row["date"] for row in rows], y=[0] * len(rows), mode="markers+text",

@@ -70,6 +70,9 @@ def _learners(source, release, cases):
     return [learner for learner in everyone if learner.case in cases]
 
 
+_LOGS: dict = {}  # scratch course -> the folder of its autograde processes' output
+
+
 def _grade(tmp_path_factory, released, run):
     """{assignment: (course, learners by id, integrity report, protected-file digests, env)} for one run. A run
     grades its assignments in one course, as a term does: one nbgrader autograde process per learner group and
@@ -95,7 +98,9 @@ def _grade(tmp_path_factory, released, run):
             batch.submit(course, assignment, learner.learner_id, learner.notebook)
         protected.append(course / "grading/submitted/a_correct" / assignment / source.name)
     before = {p: _digest(p) for p in protected}
-    batch.autograde(course, "*", env)  # every assignment submitted in this course
+    # nbgrader's output, kept outside the course (the guard watches the course tree) for a failure's message
+    _LOGS[course] = logs = tmp_path_factory.mktemp(f"{run}-autograde-logs")
+    batch.autograde(course, "*", env, log_dir=logs)
     batch.feedback(course, "*", env)
     return {assignment: (course, learners_of[assignment], integrity.report(course, assignment), before, env)
             for assignment in classes}
@@ -160,7 +165,16 @@ def _score(course, assignment, learner_id):
 def test_each_learner_gets_the_exact_expected_score(request, run, assignment, learner_id):
     course, learners, _report, _before, _env = request.getfixturevalue(run)[assignment]
     learner = learners[learner_id]
-    assert _score(course, assignment, learner_id) == learner.expected_score, learner.note
+    score = _score(course, assignment, learner_id)
+    assert score == learner.expected_score, f"{learner.note}\n{_autograde_log_tail(course)}"
+
+
+def _autograde_log_tail(course, lines: int = 15) -> str:
+    """The end of each autograde process's output in this run (what nbgrader said about a wrong score)."""
+    logs = sorted(_LOGS[course].glob("autograde-worker-*.log"))
+    said = {log: [line for line in log.read_text(errors="replace").splitlines()
+                  if "running over TCP without encryption" not in line] for log in logs}  # every kernel says it
+    return "\n".join(f"--- {log.name}\n" + "\n".join(kept[-lines:]) for log, kept in said.items())
 
 
 def test_integrity_report_flags_exactly_the_hostile_submissions(graded):

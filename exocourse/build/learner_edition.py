@@ -76,8 +76,7 @@ exec "$@"
 # Of the helper package, only what lessons and released assignments import (exocourse/README.md): the core, the
 # lessons wing and the assignment checks. No grading kernel, hostile cases, certificates or instructor tools.
 LEARNER_PACKAGE = ["exocourse/*.py", "exocourse/*.json", "exocourse/lessons/*.py", "exocourse/lessons/*.js",
-                   "exocourse/lessons/views/*.py",
-                   "exocourse/grading/__init__.py"]
+                   "exocourse/lessons/views/*.py", "exocourse/grading/__init__.py"]
 IGNORED = shutil.ignore_patterns("_drafts", ".ipynb_checkpoints", "__pycache__", "*.pyc", "*.egg-info")
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)

@@ -8,6 +8,7 @@ plotly's script once per page and initializes each figure when it has arrived, o
 
 from __future__ import annotations
 
+import copy
 import pathlib
 
 import plotly
@@ -24,3 +25,13 @@ class Figure(go.FigureWidget):
     _esm = pathlib.Path(__file__).with_name("figure_loader.js")
     _plotly_bundle = traitlets.Unicode(PLOTLY_SCRIPT.read_text(encoding="utf-8")).tag(sync=True)
     _plotly_version = traitlets.Unicode(plotly.__version__).tag(sync=True)
+
+    def send_whole(self) -> None:
+        """Put the figure's whole current state (every trace and the layout) into the state the browser receives.
+
+        plotly sends traces added or changed after a FigureWidget is made only as edits (add a trace, restyle),
+        which its browser script applies once loaded, and syncs the whole figure only when the figure is displayed
+        on its own (FigureWidget._repr_mimebundle_ does what this does). A figure inside a box of controls never
+        got that, so edits made before its script was ready were lost. `ui.view` calls this for its figures."""
+        self._widget_layout = copy.deepcopy(self._layout_obj._props)
+        self._widget_data = copy.deepcopy(self._data)

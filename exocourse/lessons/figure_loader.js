@@ -6,7 +6,7 @@
 // figures missed the deadline and stayed empty frames that ignored their controls. Here each figure's script is
 // this small file; plotly's script is imported once per page and version, and each figure is initialized when
 // it has arrived. Traces the kernel changed meanwhile are not lost: a figure's whole state is sent when it is
-// shown (plots.send_whole_figure).
+// shown (Figure.send_whole).
 
 const LOADED = Symbol.for("exocourse.plotly-figure-widget");
 

@@ -82,20 +82,6 @@ def register_template() -> str:
     return TEMPLATE_NAME
 
 
-def send_whole_figure(figure) -> None:
-    """Put a FigureWidget's whole current state (every trace and the layout) into the state the browser receives.
-
-    plotly sends traces added or changed after a FigureWidget is made only as edits (add a trace, restyle), which
-    its browser script applies once it has loaded (4.9 MB), and syncs the whole figure only when the figure is
-    displayed on its own (FigureWidget._repr_mimebundle_ does what this does). A figure inside a box of controls
-    never got that: the state the browser received held no trace at all, so a figure whose edits came before its
-    script was ready would stay empty. Call it after the last change before the figure is shown."""
-    import copy
-
-    figure._widget_layout = copy.deepcopy(figure._layout_obj._props)
-    figure._widget_data = copy.deepcopy(figure._data)
-
-
 def caption_html(caption: str, alt_text: str, table: list[tuple] | None = None,
                  headers: tuple[str, ...] | None = None) -> str:
     """HTML for a figure's caption and its text alternative (a sentence and, optionally, a small data table in a

@@ -97,10 +97,8 @@ def view(children: list, controls: dict, figures: dict | None = None, readout=No
         for control in controls.values():
             control.observe(update, names="value")
         update()
-    from exocourse.lessons import plots
-
     for figure in (figures or {}).values():  # drawn in full even if the browser's figure script loads late
-        plots.send_whole_figure(figure)
+        figure.send_whole()
     box = w.VBox(children)
     if update is not None:
         box.update = update

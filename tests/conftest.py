@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import os
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Before anything imports jupyter_core: a private config folder, so ~/.jupyter cannot change results.
 _JUPYTER_HOME = tempfile.mkdtemp(prefix="exocourse-jupyter-")
+atexit.register(shutil.rmtree, _JUPYTER_HOME, ignore_errors=True)
 os.environ["JUPYTER_CONFIG_DIR"] = str(Path(_JUPYTER_HOME) / "config")
 os.environ["JUPYTER_DATA_DIR"] = str(Path(_JUPYTER_HOME) / "data")
 os.environ["JUPYTER_RUNTIME_DIR"] = str(Path(_JUPYTER_HOME) / "runtime")
@@ -212,6 +214,7 @@ def _empty_gradebook_template() -> Path:
 
     alembic_on_path()
     made = Path(tempfile.mkdtemp(prefix="exocourse-gradebook-")) / "gradebook.db"
+    atexit.register(shutil.rmtree, made.parent, ignore_errors=True)
     Gradebook(f"sqlite:///{made}").close()
     return made
 

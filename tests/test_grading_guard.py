@@ -7,7 +7,11 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -155,6 +159,21 @@ def test_autograde_refuses_without_a_working_sandbox_and_other_commands_go_on(mo
     with open(tmp_path / "grading/.unsandboxed-grading.lock") as other:  # a second grading process must wait
         with pytest.raises(BlockingIOError):
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def test_a_grading_process_leaves_no_socket_folder_behind(tmp_path):
+    """Every nbgrader command run with the sandbox wanted makes a folder for the grading kernel's sockets in the
+    Jupyter runtime folder; it goes when the process ends, so an instructor's runtime folder does not gather one
+    per command."""
+    code = ("from traitlets.config import Config; from exocourse.grading import sandbox; c = Config(); "
+            "sandbox.configure(c, argv=['nbgrader', 'generate_assignment', 'ps1']); "
+            "import os; print(c.KernelManager.ip, os.path.isdir(os.path.dirname(c.KernelManager.ip)))")
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path), "EXOCOURSE_SANDBOX": "1"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    socket, existed = done.stdout.split()
+    assert Path(socket).parent.parent == tmp_path and Path(socket).parent.name.startswith("exocourse-grader-")
+    assert existed == "True"  # there while the process ran
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("ids", [[f"demo{n:02d}" for n in range(1, 31)], ["a_correct", "b_untouched"],

@@ -9,6 +9,8 @@ command runs from the course root.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import shutil
 import subprocess
@@ -37,10 +39,19 @@ def scratch_course(root: Path, target: Path) -> Path:
     return target
 
 
+@functools.cache
+def _empty_config_folder() -> str:
+    """A Jupyter config folder of nothing, so that a personal ~/.jupyter cannot change the grading; removed when
+    this process ends."""
+    folder = tempfile.mkdtemp(prefix="exocourse-jupyter-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def environment(cell_timeout: int = 5, sandbox: str = "1", **extra: str) -> dict:
     env = with_python_on_path(dict(os.environ))
     env.update({"EXOCOURSE_CELL_TIMEOUT": str(cell_timeout), "EXOCOURSE_SANDBOX": sandbox, **extra})
-    env.setdefault("JUPYTER_CONFIG_DIR", tempfile.mkdtemp(prefix="exocourse-jupyter-"))
+    env.setdefault("JUPYTER_CONFIG_DIR", _empty_config_folder())
     return env
 
 
@@ -101,8 +112,9 @@ def autograde(course: Path, assignments: str | list[str], env: dict, groups: tup
         groups = learner_groups({p.parent.name for a in assignments for p in submitted.glob(f"*/{a}")})
 
     def worker(n: int, group: str) -> None:
-        worker_env = {**env, "JUPYTER_RUNTIME_DIR": tempfile.mkdtemp(prefix=f"exocourse-runtime-{n}-")}
-        with open(log_dir / f"autograde-worker-{n + 1}.log", "w") if log_dir else open(os.devnull, "w") as log:
+        with (tempfile.TemporaryDirectory(prefix=f"exocourse-runtime-{n}-") as runtime,
+              open(log_dir / f"autograde-worker-{n + 1}.log", "w") if log_dir else open(os.devnull, "w") as log):
+            worker_env = {**env, "JUPYTER_RUNTIME_DIR": runtime}
             for assignment in assignments:
                 # exit 1 means at least one learner failed; the others are graded all the same, and so is the
                 # next assignment

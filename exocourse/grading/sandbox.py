@@ -16,6 +16,7 @@ puts back anything that code changed.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -29,6 +30,7 @@ PACKAGE = Path(__file__).resolve().parents[1]  # the whole exocourse package, wh
 KERNEL_AUDITED = "exocourse-grader"
 KERNEL_SANDBOXED = "exocourse-grader-sandbox"
 AUDIT_FD_ENV = "EXOCOURSE_AUDIT_FD"
+_SOCKET_FOLDERS: set[Path] = set()  # made by configure() in this process
 
 
 # ----------------------------------------------------------------------------------- kernel specs & config ---
@@ -136,6 +138,9 @@ def configure(c, argv: list[str] | None = None) -> str:
     # shares; an absolute, per-process name keeps two grading processes apart.
     sockets = Path(jupyter_runtime_dir()) / f"exocourse-grader-{os.getpid()}"
     sockets.mkdir(parents=True, exist_ok=True)
+    if sockets not in _SOCKET_FOLDERS:  # removed when this process ends, not left behind in the runtime folder
+        _SOCKET_FOLDERS.add(sockets)
+        atexit.register(shutil.rmtree, sockets, ignore_errors=True)
     c.KernelManager.transport = "ipc"
     c.KernelManager.ip = str(sockets / "kernel")
     return KERNEL_SANDBOXED

@@ -112,7 +112,7 @@ def autograde(course: Path, assignments: str | list[str], env: dict, groups: tup
         groups = learner_groups({p.parent.name for a in assignments for p in submitted.glob(f"*/{a}")})
 
     def worker(n: int, group: str) -> None:
-        with (tempfile.TemporaryDirectory(prefix=f"exocourse-runtime-{n}-") as runtime,
+        with (tempfile.TemporaryDirectory(prefix=f"exocourse-runtime-{n}-", ignore_cleanup_errors=True) as runtime,
               open(log_dir / f"autograde-worker-{n + 1}.log", "w") if log_dir else open(os.devnull, "w") as log):
             worker_env = {**env, "JUPYTER_RUNTIME_DIR": runtime}
             for assignment in assignments:

@@ -26,7 +26,8 @@ $(BIN)/python:
 
 # The packages go into .venv with uv, which pip installs first: the same pinned versions as pip, compiled as pip
 # compiles them (the grading sandbox mounts .venv read-only), in less than half the time (a fresh .venv for `make
-# lab` 46.6 s → 19.1 s here, with the test packages 53.6 s → 22.0 s). uv reads a package mirror from UV_DEFAULT_INDEX, not from pip.conf; if uv cannot install, pip does.
+# lab` 46.6 s → 19.1 s here, with the test packages 53.6 s → 22.0 s). uv reads a package mirror from
+# UV_DEFAULT_INDEX, not from pip.conf; if uv cannot install, pip does.
 UV := uv==0.13.9
 install = echo "Installing the packages of $(1) into $(VENV) (uv) …"; \
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r $(1) || { \
